@@ -245,6 +245,7 @@ int objext_host_init(struct objext_host *host)
 	unsigned int size, align;
 	int err;
 
+	/* Built-in slots never change: a retry after failure may reuse them. */
 	if (!host->slots) {
 		err = objext_gather_builtin_slots(host);
 		if (err)

@@ -34,9 +34,11 @@
 
 #include <linux/atomic.h>
 #include <linux/bitops.h>
+#include <linux/build_bug.h>
 #include <linux/cache.h>
 #include <linux/compiler.h>
 #include <linux/gfp_types.h>
+#include <linux/limits.h>
 #include <linux/list.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
@@ -150,7 +152,8 @@ struct objext_host {
 	.name = (_name),						\
 	.host = &(_host),						\
 	.destroy = (_destroy),						\
-	.size = sizeof(_type),						\
+	.size = sizeof(_type) +						\
+		BUILD_BUG_ON_ZERO(sizeof(_type) > USHRT_MAX),		\
 	.align = __alignof__(_type),					\
 }
 

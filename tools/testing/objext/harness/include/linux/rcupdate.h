@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Userspace shim: RCU.  Read-side critical sections, grace periods and
+ * callbacks are liburcu's memb flavour (rcu.c); every thread that uses
+ * RCU registers with shim_rcu_register_thread() first.  The pointer
+ * accessors are __atomic builtins, so ThreadSanitizer sees the ordering.
+ */
+#ifndef _SHIM_LINUX_RCUPDATE_H
+#define _SHIM_LINUX_RCUPDATE_H
+
+#include <linux/compiler.h>
+#include <linux/types.h>
+
+void rcu_read_lock(void);
+void rcu_read_unlock(void);
+void synchronize_rcu(void);
+void call_rcu(struct rcu_head *head, rcu_callback_t func);
+void rcu_barrier(void);
+void shim_rcu_register_thread(void);
+void shim_rcu_unregister_thread(void);
+
+/* Consume ordering is promoted to acquire by gcc; good enough. */
+#define rcu_dereference_raw(p)	__atomic_load_n(&(p), __ATOMIC_CONSUME)
+#define rcu_dereference(p)		rcu_dereference_raw(p)
+#define rcu_dereference_check(p, c)	rcu_dereference_raw(p)
+#define rcu_dereference_protected(p, c)	READ_ONCE(p)
+#define rcu_access_pointer(p)		READ_ONCE(p)
+
+#define rcu_assign_pointer(p, v)					\
+	__atomic_store_n(&(p), (__typeof__(p))(v), __ATOMIC_RELEASE)
+#define RCU_INIT_POINTER(p, v)	WRITE_ONCE(p, (__typeof__(p))(v))
+#define RCU_INITIALIZER(v)	(v)
+#define unrcu_pointer(p)	(p)
+
+#define rcu_replace_pointer(rcu_ptr, ptr, c)				\
+({									\
+	__typeof__(ptr) __shim_tmp = rcu_dereference_protected(rcu_ptr, c);\
+	rcu_assign_pointer(rcu_ptr, ptr);				\
+	__shim_tmp;							\
+})
+
+/*
+ * As in the kernel, a small "function pointer" is the offset of the
+ * rcu_head in the object to kfree().
+ */
+#define kfree_rcu(ptr, rhf)						\
+	call_rcu(&(ptr)->rhf,						\
+		 (rcu_callback_t)offsetof(__typeof__(*(ptr)), rhf))
+
+#endif

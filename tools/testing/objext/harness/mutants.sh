@@ -1,0 +1,112 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mutants.sh - break copies of lib/objext.c in known ways and check that
+# the ASan harness catches every one.  Each mutant is a sed script that
+# must change the file; if it does not, objext.c moved on and the mutant
+# needs updating, which also counts as a failure.
+
+cd "$(dirname "$0")" || exit 2
+orig=../../../../lib/objext.c
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+args=(-n 10000 -t 300)
+names=()
+scripts=()
+
+mutant() {
+	names+=("$1")
+	scripts+=("$2")
+}
+
+mutant "racing loser does not free its area" \
+	's/^\t\tkmem_cache_free(host->cache, ext);$/\t\t(void)0;/'
+mutant "install without cmpxchg" \
+	's/old = unrcu_pointer(cmpxchg(extp, NULL, RCU_INITIALIZER(ext)));/old = NULL; rcu_assign_pointer(*extp, ext);/'
+mutant "area not zeroed" \
+	's/kmem_cache_zalloc(/kmem_cache_alloc(/'
+mutant "claim counted every time" \
+	's/if (!test_and_set_bit(/if (1 | test_and_set_bit(/'
+mutant "destructors for unclaimed slots" \
+	's/active = READ_ONCE(ext->active);/active = ~0UL;/'
+mutant "area freed without a grace period" \
+	's/kfree_rcu(ext, rcu);/kmem_cache_free(host->cache, ext);/'
+mutant "area still attached during destructors" \
+	's/rcu_replace_pointer(\*extp, NULL, true)/rcu_dereference_protected(*extp, true)/'
+mutant "nr_claimed not decremented" \
+	's/atomic_long_dec(&host->nr_claimed\[i\]);/(void)0;/'
+mutant "nr_live not decremented" \
+	's/^\tatomic_long_dec(&host->nr_live);$/\t(void)0;/'
+mutant "slot offsets not aligned" \
+	'/^\t\t\toffset = ALIGN(offset, a);$/d'
+mutant "16-bit offset bound off by one" \
+	's/offset + slot->size > USHRT_MAX/offset + slot->size >= USHRT_MAX/'
+mutant "one slot more than presence bits" \
+	's/host->nr_slots > OBJEXT_MAX_SLOTS/host->nr_slots > OBJEXT_MAX_SLOTS + 1/'
+mutant "gather takes slots of other hosts" \
+	's/n += slot->host == host;/n++;/; s/if (slot->host == host)/if (1)/'
+mutant "host init error path leaks" \
+	'/if (!host->cache) {/,/return -ENOMEM;/s/objext_host_free(host);/(void)0;/'
+
+# build DIR - build DIR/objext-asan from DIR/objext.c
+build() {
+	make -s -j"$(nproc)" B="$1" OBJEXT_C="$1/objext.c" "$1/objext-asan" \
+		>"$1/build.log" 2>&1
+}
+
+# try DIR NAME SCRIPT - one mutant; the verdict goes to DIR/result
+try() {
+	local dir=$1 name=$2
+
+	mkdir -p "$dir"
+	cp -pr "$tmp/base/objext-build-asan" "$dir/"
+	sed -e "$3" "$orig" >"$dir/objext.c"
+	if cmp -s "$orig" "$dir/objext.c"; then
+		echo "FAILED: $name: sed script no longer applies"
+	elif ! build "$dir"; then
+		cat "$dir/build.log"
+		echo "FAILED: $name: does not build"
+	elif timeout 120 "$dir/objext-asan" "${args[@]}" \
+			>"$dir/run.log" 2>&1; then
+		echo "FAILED: $name: survived"
+	else
+		echo "caught: $name"
+		grep -m 2 -E '^not ok|^# [^ ]+:[0-9]+: |ERROR: |runtime error' \
+			"$dir/run.log" | sed 's/^/    /'
+	fi >"$dir/result"
+}
+
+# The unmodified file must pass, or nothing below means anything.
+mkdir -p "$tmp/base"
+cp "$orig" "$tmp/base/objext.c"
+[ -d objext-build-asan ] && cp -pr objext-build-asan "$tmp/base/"
+if ! build "$tmp/base"; then
+	cat "$tmp/base/build.log"
+	exit 1
+fi
+if ! "$tmp/base/objext-asan" "${args[@]}" >"$tmp/base/run.log" 2>&1; then
+	cat "$tmp/base/run.log"
+	echo "FAILED: the unmodified objext.c does not pass"
+	exit 1
+fi
+
+for i in "${!names[@]}"; do
+	while [ "$(jobs -rp | wc -l)" -ge "$(nproc)" ]; do
+		wait -n
+	done
+	try "$tmp/$i" "${names[$i]}" "${scripts[$i]}" &
+done
+wait
+
+caught=0
+failed=0
+for i in "${!names[@]}"; do
+	cat "$tmp/$i/result"
+	if grep -q '^caught: ' "$tmp/$i/result"; then
+		caught=$((caught + 1))
+	else
+		failed=$((failed + 1))
+	fi
+done
+echo "$caught mutants caught, $failed failed"
+[ "$failed" -eq 0 ]
