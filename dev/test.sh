@@ -13,12 +13,16 @@
 set -uo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# ccache: paths below the repo are hashed relative to it, so that a fresh
+# clone elsewhere (CI) still hits the cache of an earlier build.
+export CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=true
 LOGS=$REPO/build/logs
-ALL_STEPS=(harness kunit vm check)
+ALL_STEPS=(harness logcheck kunit vm check)
 
 step_cmd() {
 	case "$1" in
 	harness) make -C "$REPO/tools/testing/objext/harness" run ;;
+	logcheck) "$REPO/tools/testing/objext/vm/selftest/run-selftest.sh" ;;
 	kunit)	"$REPO/tools/testing/objext/kunit.sh" ;;
 	vm)	"$REPO/tools/testing/objext/vm/boot-test.sh" ;;
 	check)	"$REPO/dev/check.sh" ;;

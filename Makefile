@@ -1,0 +1,63 @@
+# objext - top-level developer Makefile.  Everything is a script; the
+# targets only name them.  Variables given on the command line reach the
+# scripts through the environment (e.g. `make tree FORCE=1`).
+#
+#   make deps       install the Debian packages the project needs  (dev/deps.sh)
+#   make tree       assemble build/linux: base + overlay + patches  (dev/assemble-tree.sh)
+#   make export     copy build/linux commits back to the repo       (dev/export-tree.sh)
+#   make pristine   build/pristine: unmodified base checkout        (dev/pristine-tree.sh)
+#   make pahole     struct inode size, pristine vs objext           (dev/pahole-inode.sh)
+#                   PAHOLE_CONFIG="CONFIG_KUNIT=y ..." PAHOLE_TREES="pristine objext"
+#   make vm-kernel  build the test kernel     (tools/testing/objext/vm/build-kernel.sh)
+#   make boot       boot it in qemu           (tools/testing/objext/vm/boot-test.sh)
+#   make kunit      run the KUnit suite       (tools/testing/objext/kunit.sh)
+#   make harness    userspace harness         (tools/testing/objext/harness)
+#   make check      static checks             (dev/check.sh)
+#   make test       everything CI runs        (dev/test.sh)
+#   make demo       demo                      (dev/demo.sh)
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.PHONY: help deps tree export pristine pahole vm-kernel boot kunit harness \
+	check test demo
+
+VM := tools/testing/objext/vm
+
+help:
+	@sed -n 's/^#   make /make /p' $(firstword $(MAKEFILE_LIST))
+
+deps:
+	dev/deps.sh
+
+tree:
+	dev/assemble-tree.sh
+
+export:
+	dev/export-tree.sh
+
+pristine:
+	dev/pristine-tree.sh
+
+pahole:
+	dev/pahole-inode.sh
+
+vm-kernel:
+	$(VM)/build-kernel.sh
+
+boot:
+	$(VM)/boot-test.sh
+
+kunit:
+	tools/testing/objext/kunit.sh
+
+harness:
+	$(MAKE) -C tools/testing/objext/harness
+
+check:
+	dev/check.sh
+
+test:
+	dev/test.sh
+
+demo:
+	dev/demo.sh

@@ -1,0 +1,73 @@
+#!/bin/bash
+# dev/deps.sh - install what the objext project needs on Debian 12  (make deps)
+#
+# Idempotent: checks every package with dpkg-query and returns at once when
+# all are installed; otherwise runs `apt-get update` once and installs the
+# missing ones (--no-install-recommends, non-interactive).  The kernel source
+# and config packages are pinned to the version in dev/base-version and put
+# on hold, so that a point release does not replace the base under the tree.
+set -euo pipefail
+
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+objext_load_base_version
+
+# Pinned: the base kernel source and its configs.
+pinned=("$BASE_DEB_PACKAGE" "$BASE_DEB_CONFIG_PACKAGE")
+packages=(
+	# kernel build (Documentation/process/changes.rst) and its host tools
+	gcc libc6-dev make flex bison bc perl python3 kmod cpio
+	libelf-dev libssl-dev openssl pkg-config xz-utils zstd lz4
+	# debug info, layouts, caching, static checks
+	dwarves ccache sparse coccinelle python3-ply python3-git
+	# VM boot tests and the userspace harness
+	qemu-system-x86 busybox-static liburcu-dev clang
+	# tree tooling (dev/*.sh)
+	git rsync util-linux tar
+)
+
+# One dpkg-query for all: "<name> <want><status><err> <version>" per known
+# package (want h = on hold, status i = installed).
+declare -A state=() version=()
+while IFS='|' read -r name st ver; do
+	state[${name%%:*}]=$st version[${name%%:*}]=$ver
+done < <(dpkg-query -W -f='${Package}|${db:Status-Abbrev}|${Version}\n' \
+	"${pinned[@]}" "${packages[@]}" 2>/dev/null || true)
+missing=() unheld=()
+for p in "${pinned[@]}"; do
+	if [[ ${state[$p]:-} != ?i* || ${version[$p]} != "$BASE_DEB_VERSION" ]]; then
+		[[ ${state[$p]:-} != ?i* ]] || info "$p is ${version[$p]}, want $BASE_DEB_VERSION"
+		missing+=("$p=$BASE_DEB_VERSION")
+	elif [[ ${state[$p]} != h* ]]; then
+		unheld+=("$p")
+	fi
+done
+for p in "${packages[@]}"; do
+	[[ ${state[$p]:-} == ?i* ]] || missing+=("$p")
+done
+
+sudo=()
+if ((EUID != 0)) && command -v sudo >/dev/null; then sudo=(sudo); fi
+
+if ((${#missing[@]} == 0)); then
+	# keep the base from being upgraded under the tree
+	if ((${#unheld[@]})); then
+		"${sudo[@]}" apt-mark hold "${unheld[@]}" >/dev/null ||
+			warn "could not hold ${unheld[*]} (apt-mark hold)"
+	fi
+	info "all $((${#pinned[@]} + ${#packages[@]})) packages installed ($BASE_DEB_PACKAGE $BASE_DEB_VERSION)"
+	exit 0
+fi
+
+((EUID == 0 || ${#sudo[@]})) || die "not root and no sudo; install as root: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+info "installing: ${missing[*]}"
+"${sudo[@]}" apt-get update -q
+if ! "${sudo[@]}" apt-get install -y -q --no-install-recommends --allow-change-held-packages \
+	"${missing[@]}"; then
+	die "apt-get install failed." \
+		"If $BASE_DEB_PACKAGE=$BASE_DEB_VERSION is no longer in the archive, check" \
+		"'apt-cache policy $BASE_DEB_PACKAGE' and bump dev/base-version (see its header)."
+fi
+"${sudo[@]}" apt-mark hold "${pinned[@]}" >/dev/null
+info "done; $BASE_DEB_PACKAGE and $BASE_DEB_CONFIG_PACKAGE held at $BASE_DEB_VERSION"

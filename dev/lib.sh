@@ -1,0 +1,332 @@
+# dev/lib.sh - helpers shared by the objext tree tooling (assemble-tree.sh,
+# export-tree.sh, pristine-tree.sh, pahole-inode.sh).  Sourced, not executed;
+# the sourcing script has already done `set -euo pipefail`.
+#
+# Model (see also the header of dev/assemble-tree.sh):
+#
+#   build/linux            git repository, branch `objext`
+#     tag base             pristine Debian linux-source tarball (fixed ids)
+#     tag overlay          base + every repo file under a kernel top-level dir
+#     objext               overlay + one commit per patches/series entry
+#   refs/objext/assembled  last chain written by assemble-tree.sh
+#   refs/objext/exported   last HEAD copied back by export-tree.sh
+#
+# Every commit the tooling creates uses a fixed identity and fixed dates, so
+# the same repo state always gives the same commit ids.
+
+# shellcheck shell=bash disable=SC2034 # (variables used by the sourcing scripts)
+
+# Git variables inherited from a hook or a parent git would redirect every
+# command below to the wrong repository.
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_PREFIX
+unset OBJEXT_AUTHOR_NAME OBJEXT_AUTHOR_EMAIL OBJEXT_AUTHOR_DATE
+
+OBJEXT_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OBJEXT_BUILD=$(realpath -m -- "${OBJEXT_BUILD:-$OBJEXT_REPO/build}")
+OBJEXT_TREE=$(realpath -m -- "${OBJEXT_TREE:-$OBJEXT_BUILD/linux}")
+OBJEXT_PRISTINE=$(realpath -m -- "${OBJEXT_PRISTINE:-$OBJEXT_BUILD/pristine}")
+OBJEXT_PATCHES=$OBJEXT_REPO/patches
+OBJEXT_PROG=${OBJEXT_PROG:-$(basename "$0")}
+
+# Kernel top-level directories.  Repo files below these are overlay files
+# (new files added to the kernel); everything else in the repo is ours.
+OBJEXT_TOPDIRS=(arch block certs crypto Documentation drivers fs include init
+	io_uring ipc kernel lib mm net rust samples scripts security sound
+	tools usr virt)
+
+# Identity and dates of every commit the tooling creates.
+OBJEXT_IDENT_NAME="objext tree"
+OBJEXT_IDENT_EMAIL="objext@localhost"
+OBJEXT_IDENT_DATE="@946684800 +0000" # 2000-01-01T00:00:00Z
+OBJEXT_OVERLAY_SUBJECT="objext: add overlay files"
+
+# die LINE...: first line prefixed with "prog: error:", the others printed
+# as continuation lines (arguments may contain newlines).
+die() {
+	local first=1 line
+	while IFS= read -r line; do
+		if ((first)); then echo "$OBJEXT_PROG: error: $line" >&2; else echo "  $line" >&2; fi
+		first=0
+	done < <(printf '%s\n' "$@")
+	exit 1
+}
+warn() { echo "$OBJEXT_PROG: warning: $*" >&2; }
+info() { echo "$OBJEXT_PROG: $*"; }
+
+# Truthiness of FORCE-style variables: unset, empty, 0, no, false = off.
+is_true() {
+	case "${1:-}" in "" | 0 | no | false | n | off) return 1 ;; *) return 0 ;; esac
+}
+
+# --- temporary files ---------------------------------------------------------
+# One private temp dir per process, removed on exit.  Lives under build/ (same
+# filesystem as the tree, no surprises with a small /tmp).
+objext_tmp=""
+objext_cleanup() { if [[ -n $objext_tmp ]]; then rm -rf -- "$objext_tmp"; fi; }
+trap objext_cleanup EXIT
+objext_tmpdir() {
+	if [[ -z $objext_tmp ]]; then
+		mkdir -p -- "$OBJEXT_BUILD"
+		objext_tmp=$(mktemp -d "$OBJEXT_BUILD/.tmp.XXXXXX")
+	fi
+}
+
+# --- locking -----------------------------------------------------------------
+# Serialise assemble/export/pristine: they all rewrite build/linux state.
+objext_lock() {
+	mkdir -p -- "$OBJEXT_BUILD"
+	exec 9>"$OBJEXT_BUILD/.objext-tree.lock"
+	if ! flock -n 9; then
+		info "waiting for another tree operation to finish (lock $OBJEXT_BUILD/.objext-tree.lock)"
+		flock 9
+	fi
+}
+
+# --- base version ------------------------------------------------------------
+# Parse dev/base-version (KEY=value lines) without eval'ing it.
+objext_load_base_version() {
+	local file=$OBJEXT_REPO/dev/base-version key val
+	[[ -r $file ]] || die "missing $file"
+	while IFS= read -r line || [[ -n $line ]]; do
+		[[ $line =~ ^[[:space:]]*(#|$) ]] && continue
+		[[ $line =~ ^([A-Z_]+)=([^[:space:]]+)$ ]] || die "$file: cannot parse line: $line"
+		key=${BASH_REMATCH[1]} val=${BASH_REMATCH[2]}
+		case $key in
+		BASE_DEB_PACKAGE | BASE_DEB_CONFIG_PACKAGE | BASE_DEB_VERSION | BASE_KERNEL_VERSION)
+			printf -v "$key" '%s' "$val" ;;
+		*) die "$file: unknown key $key" ;;
+		esac
+	done <"$file"
+	: "${BASE_DEB_PACKAGE:?missing in dev/base-version}"
+	: "${BASE_DEB_CONFIG_PACKAGE:?missing in dev/base-version}"
+	: "${BASE_DEB_VERSION:?missing in dev/base-version}"
+	: "${BASE_KERNEL_VERSION:?missing in dev/base-version}"
+	OBJEXT_TARBALL=${LINUX_TARBALL:-/usr/src/$BASE_DEB_PACKAGE.tar.xz}
+	OBJEXT_BASE_DESC="Linux $BASE_KERNEL_VERSION (Debian $BASE_DEB_PACKAGE $BASE_DEB_VERSION)"
+}
+
+# Installed Debian version of package $1 (empty if not installed).
+objext_deb_version() {
+	dpkg-query -W -f='${db:Status-Abbrev}${Version}' "$1" 2>/dev/null |
+		sed -n 's/^[a-z]i[ a-zA-Z]\{0,1\}//p' || true
+}
+
+# Refuse unless package $1 is installed at exactly BASE_DEB_VERSION.
+objext_check_deb() {
+	local have
+	have=$(objext_deb_version "$1")
+	[[ $have == "$BASE_DEB_VERSION" ]] ||
+		die "$1 is ${have:-not installed}${have:+ (installed version)}, but dev/base-version pins" \
+			"$1 $BASE_DEB_VERSION (Linux $BASE_KERNEL_VERSION)." \
+			"Run 'make deps' (apt-get install $1=$BASE_DEB_VERSION) or update dev/base-version."
+}
+
+# Kernel version "V.P.S[EXTRA]" from a top-level kernel Makefile on stdin
+# (reads all of it: an early exit would SIGPIPE the writer under pipefail).
+objext_makefile_version() {
+	awk -F'[[:space:]]*=[[:space:]]*' '
+		$1 == "VERSION" { v = $2 } $1 == "PATCHLEVEL" { p = $2 }
+		$1 == "SUBLEVEL" { s = $2 } $1 == "EXTRAVERSION" { e = $2 }
+		END { if (v != "") print v "." p "." s e }'
+}
+
+# Refuse a kernel Makefile (on stdin) whose version is not BASE_KERNEL_VERSION.
+# $1 describes where it came from, for the message.
+objext_check_makefile() {
+	local have
+	have=$(objext_makefile_version)
+	[[ $have == "$BASE_KERNEL_VERSION" ]] ||
+		die "$1 is Linux ${have:-<unknown>}, but dev/base-version pins Linux $BASE_KERNEL_VERSION" \
+			"(Debian $BASE_DEB_PACKAGE $BASE_DEB_VERSION); refusing to use it."
+}
+
+# --- git ---------------------------------------------------------------------
+# git on build/linux with a neutral configuration (the user's ~/.gitconfig
+# must not change ids, patch text or line endings) and the fixed identity
+# for anything that creates commits.
+# ngit: that environment, current directory; tgit: same, run in build/linux.
+# OBJEXT_AUTHOR_{NAME,EMAIL,DATE} override the author (patch commits only).
+ngit() {
+	GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 \
+		GIT_AUTHOR_NAME=${OBJEXT_AUTHOR_NAME:-$OBJEXT_IDENT_NAME} \
+		GIT_AUTHOR_EMAIL=${OBJEXT_AUTHOR_EMAIL:-$OBJEXT_IDENT_EMAIL} \
+		GIT_AUTHOR_DATE=${OBJEXT_AUTHOR_DATE:-$OBJEXT_IDENT_DATE} \
+		GIT_COMMITTER_NAME=$OBJEXT_IDENT_NAME GIT_COMMITTER_EMAIL=$OBJEXT_IDENT_EMAIL \
+		GIT_COMMITTER_DATE=$OBJEXT_IDENT_DATE \
+		git -c core.autocrlf=false -c core.safecrlf=false \
+		-c gc.auto=0 -c advice.detachedHead=false "$@"
+}
+tgit() { ngit -C "$OBJEXT_TREE" "$@"; }
+
+# git on the objext repo itself (normal user config: its ignore rules are the
+# ones the developer sees in `git status`).
+# Never with build/linux's private index (objext_build_chain exports one).
+rgit() { env -u GIT_INDEX_FILE git -C "$OBJEXT_REPO" "$@"; }
+
+# True if build/linux looks like an assembled tree.
+objext_tree_exists() {
+	[[ -d $OBJEXT_TREE/.git ]] && tgit rev-parse -q --verify 'refs/tags/base^{commit}' >/dev/null
+}
+
+# Refuse a build/linux whose base is not the pinned version (dev/base-version
+# bumped since the tree was extracted).
+objext_check_tree_base() {
+	local msg
+	msg=$(tgit log -1 --format=%B base)
+	if [[ $msg != *"$OBJEXT_BASE_DESC"* ]]; then
+		die "$OBJEXT_TREE was extracted from a different base:" \
+			"  $(head -n1 <<<"$msg")" \
+			"but dev/base-version pins $OBJEXT_BASE_DESC." \
+			"Run 'make export' if needed, then 'rm -rf $OBJEXT_TREE' and 'make tree'."
+	fi
+	tgit show base:Makefile | objext_check_makefile "tag base of $OBJEXT_TREE"
+}
+
+# Debian's linux-source tarball appends "/*" + "!/debian/" to the top-level
+# .gitignore, which hides every new file from `git status` (and from the
+# untracked-files check of `make export`).  In the build/linux work tree
+# those two rules are commented out, and the file is marked assume-unchanged
+# so git does not report (or commit) that local edit.  Commits and the base
+# keep the tarball's file.
+objext_fix_gitignore() {
+	local f=$OBJEXT_TREE/.gitignore
+	[[ -f $f ]] || return 0
+	if grep -qx -e '/\*' -e '!/debian/' "$f"; then
+		sed -i -e 's|^/\*$|# /*         (disabled in build/linux by dev/assemble-tree.sh)|' \
+			-e 's|^!/debian/$|# !/debian/  (disabled in build/linux by dev/assemble-tree.sh)|' "$f"
+	fi
+	tgit update-index --assume-unchanged -- .gitignore
+}
+
+# Recipe (lines on stdout) to carry build/linux commits made on top of
+# commit $1 over to a freshly assembled tree.
+objext_carry_hint() {
+	local from=$1 head
+	head=$(tgit rev-parse --short HEAD)
+	cat <<-EOF
+		To keep your commits and take the repo's changes:
+		  git -C $OBJEXT_TREE branch -f objext-mywork $head
+		  FORCE=1 make tree
+		  git -C $OBJEXT_TREE cherry-pick $(tgit rev-parse --short "$from")..objext-mywork
+		  make export
+	EOF
+}
+
+# Resolve a ref to a commit id, empty if it does not exist.
+objext_ref() { tgit rev-parse -q --verify "$1^{commit}" 2>/dev/null || true; }
+
+# --- overlay and series in the repo ------------------------------------------
+# NUL-separated list of overlay files: tracked or untracked-but-not-ignored
+# repo files under the kernel top-level dirs that exist in the work tree.
+objext_overlay_files() {
+	local p
+	rgit ls-files -z --cached --others --exclude-standard -- "${OBJEXT_TOPDIRS[@]}" |
+		sort -zu |
+		while IFS= read -r -d '' p; do
+			if [[ -f $OBJEXT_REPO/$p || -L $OBJEXT_REPO/$p ]]; then printf '%s\0' "$p"; fi
+		done
+}
+
+# Patch file names from patches/series, one per line (quilt syntax: '#'
+# comments, blank lines, optional -p1 after the name).
+objext_series() {
+	local series=$OBJEXT_PATCHES/series line name opt rest
+	[[ -f $series ]] || return 0
+	while IFS= read -r line || [[ -n $line ]]; do
+		line=${line%%#*}
+		read -r name opt rest <<<"$line" || true
+		[[ -n ${name:-} ]] || continue
+		if [[ -n ${opt:-} && $opt != -p1 ]] || [[ -n ${rest:-} ]]; then
+			die "patches/series: unsupported options for $name: $opt ${rest:-} (only -p1)"
+		fi
+		[[ $name != */* && $name != .* ]] || die "patches/series: $name: patches must live directly in patches/"
+		[[ -f $OBJEXT_PATCHES/$name ]] || die "patches/series lists $name, but patches/$name does not exist"
+		printf '%s\n' "$name"
+	done <"$series"
+}
+
+# Commit the diff of patch file $1 (already applied to $GIT_INDEX_FILE, whose
+# tree is $2) on top of $3; prints the new commit id.  Author, date, subject
+# and body come from the patch's mail headers, like `git am`; plain diffs
+# without headers get the fixed identity and the file name as subject.
+objext_commit_patch() {
+	local pfile=$1 tree=$2 parent=$3 name line author="" email="" subject="" date="" key val
+	name=$(basename "$pfile")
+	: >"$objext_tmp/msg"
+	if head -n1 "$pfile" | grep -Eq '^(From [0-9a-f]{40} |From: )'; then
+		tgit mailinfo -u "$objext_tmp/msg" "$objext_tmp/mailpatch" <"$pfile" >"$objext_tmp/info"
+		while IFS= read -r line; do
+			key=${line%%: *} val=${line#*: }
+			case $key in
+			Author) author=$val ;; Email) email=$val ;;
+			Subject) subject=$val ;; Date) date=$val ;;
+			esac
+		done <"$objext_tmp/info"
+	fi
+	if [[ -z $subject ]]; then
+		subject=${name%.patch}
+		subject=${subject#[0-9][0-9][0-9][0-9]-}
+	fi
+	[[ -n $author ]] || author=${email:-$OBJEXT_IDENT_NAME}
+	{
+		printf '%s\n\n' "$subject"
+		cat "$objext_tmp/msg"
+	} | ngit stripspace >"$objext_tmp/fullmsg"
+	OBJEXT_AUTHOR_NAME=$author OBJEXT_AUTHOR_EMAIL=${email:-$OBJEXT_IDENT_EMAIL} \
+		OBJEXT_AUTHOR_DATE=${date:-$OBJEXT_IDENT_DATE} \
+		tgit commit-tree "$tree" -p "$parent" -F "$objext_tmp/fullmsg"
+}
+
+# Build the target chain base -> overlay -> patches from the current repo
+# state using a private index; neither the work tree nor any ref of
+# build/linux is touched (only new objects are written).
+# Sets CHAIN_OVERLAY, CHAIN_HEAD (commit ids), CHAIN_NPATCHES, CHAIN_NFILES.
+objext_build_chain() {
+	local idx tree commit p existing name err
+	objext_tmpdir
+	objext_overlay_files >"$objext_tmp/overlay.list"
+	CHAIN_NFILES=$(tr -cd '\0' <"$objext_tmp/overlay.list" | wc -c)
+	objext_series >"$objext_tmp/series.list"
+
+	idx=$objext_tmp/index
+	rm -f -- "$idx"
+	export GIT_INDEX_FILE=$idx
+	tgit read-tree base
+
+	# Overlay: hash the repo's files straight from the repo work tree (git
+	# runs from the repo top, so the list's paths are relative to it).
+	if ! err=$(cd "$OBJEXT_REPO" && ngit --git-dir="$OBJEXT_TREE/.git" --work-tree="$OBJEXT_REPO" \
+		-c core.fileMode=true -c core.symlinks=true \
+		update-index --add -z --stdin <"$objext_tmp/overlay.list" 2>&1); then
+		unset GIT_INDEX_FILE
+		die "cannot add the overlay files:" "$err"
+	fi
+	existing=$(tgit diff-index --cached --no-renames --diff-filter=MT --name-only base)
+	if [[ -n $existing ]]; then
+		unset GIT_INDEX_FILE
+		die "overlay files must be new files, but these exist in the base kernel:" \
+			"$existing" \
+			"Changes to existing kernel files belong in a patch in patches/."
+	fi
+	tree=$(tgit write-tree)
+	commit=$(tgit commit-tree "$tree" -p base -m "$OBJEXT_OVERLAY_SUBJECT" \
+		-m "New files of the objext series (the repo's files under kernel top-level dirs).")
+	CHAIN_OVERLAY=$commit
+
+	# Patches, in series order, applied to the index only.
+	CHAIN_NPATCHES=0
+	while IFS= read -r name; do
+		p=$OBJEXT_PATCHES/$name
+		if ! err=$(tgit apply --cached --whitespace=nowarn -p1 "$p" 2>&1); then
+			unset GIT_INDEX_FILE
+			die "patch $name does not apply (on base + overlay + earlier patches):" \
+				"$err"
+		fi
+		tree=$(tgit write-tree)
+		commit=$(objext_commit_patch "$p" "$tree" "$commit")
+		CHAIN_NPATCHES=$((CHAIN_NPATCHES + 1))
+	done <"$objext_tmp/series.list"
+	CHAIN_HEAD=$commit
+	unset GIT_INDEX_FILE
+	rm -f -- "$idx"
+}

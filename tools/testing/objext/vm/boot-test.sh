@@ -1,0 +1,137 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# boot-test.sh - build the objext test kernel, boot it in QEMU, run the
+# in-VM tests and judge the console log.
+#
+# Usage: boot-test.sh [options]
+#   --src DIR          kernel tree (default build/linux of this repo)
+#   --out DIR          build dir (default build/out-vm of this repo)
+#   --fragments "..."  config fragments (default "vm.config debug.config";
+#                      names are looked up in tools/testing/objext/config/)
+#   --extra-fragment F add one more fragment (e.g. kmemleak.config); repeatable
+#   --no-build         reuse the existing bzImage in --out
+#   --tests "FILES"    test programs (default: vm/tests/*.sh)
+#   --file SRC[:DEST]  extra initramfs file (passed to mkinitramfs.sh); repeatable
+#   --append "ARGS"    extra kernel command line
+#   --timeout SECS     VM timeout (default 900)
+#   --accel MODE       tcg (default) | kvm | auto
+#   --smp N            vCPUs (default 2)
+#   --verbose          echo the serial console while the VM runs
+#
+# Exit 0 only if the kernel built, the VM reached its end marker, no kernel
+# splat was logged, all in-VM tests and KUnit suites passed.  The last
+# line is "N passed, N failed[, N skipped]" counting the in-VM test
+# results, the KUnit test cases and the log check itself.
+
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+REPO=$(cd "$HERE/../../../.." && pwd)
+SRC=$REPO/build/linux
+OUT=$REPO/build/out-vm
+FRAGMENTS="vm.config debug.config"
+EXTRA_FRAGS=
+BUILD=1
+TESTS=
+APPEND=
+TIMEOUT=900
+ACCEL=tcg
+SMP=2
+VERBOSE=0
+extra_files=()
+
+die() { echo "boot-test: error: $*" >&2; exit 2; }
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--src)            SRC=${2:?}; shift 2 ;;
+	--out)            OUT=${2:?}; shift 2 ;;
+	--fragments)      FRAGMENTS=${2:?}; shift 2 ;;
+	--extra-fragment) EXTRA_FRAGS="$EXTRA_FRAGS ${2:?}"; shift 2 ;;
+	--no-build)       BUILD=0; shift ;;
+	--tests)          TESTS=${2:?}; shift 2 ;;
+	--file)           extra_files+=(--file "${2:?}"); shift 2 ;;
+	--append)         APPEND=${2?}; shift 2 ;;
+	--timeout)        TIMEOUT=${2:?}; shift 2 ;;
+	--accel)          ACCEL=${2:?}; shift 2 ;;
+	--smp)            SMP=${2:?}; shift 2 ;;
+	--verbose)        VERBOSE=1; shift ;;
+	-h|--help)        sed -n '3,25p' "${BASH_SOURCE[0]}"; exit 0 ;;
+	*)                die "unknown argument: $1" ;;
+	esac
+done
+
+[ -f "$SRC/Makefile" ] ||
+	die "kernel tree not found at $SRC (pristine tree: --src /tmp/pristine/linux-source-6.12)"
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+
+# Does this fragment list include the debug fragment?  (00-boot.sh then
+# also checks for the debug facilities.)
+expect_debug=0
+case " $FRAGMENTS $EXTRA_FRAGS " in *debug.config*) expect_debug=1 ;; esac
+
+# --- 1. kernel -----------------------------------------------------------------
+t0=$(date +%s)
+if [ "$BUILD" -eq 1 ]; then
+	echo "boot-test: building kernel from $SRC into $OUT"
+	"$HERE/build-kernel.sh" --src "$SRC" --out "$OUT" \
+		--fragments "$FRAGMENTS $EXTRA_FRAGS" > "$OUT/objext-build.log" 2>&1 || {
+		tail -n 40 "$OUT/objext-build.log"
+		echo "boot-test: kernel build FAILED (full log: $OUT/objext-build.log)"
+		echo "0 passed, 1 failed"
+		exit 1
+	}
+fi
+KERNEL=$OUT/arch/x86/boot/bzImage
+[ -f "$KERNEL" ] || die "no bzImage at $KERNEL"
+release=$(cat "$OUT/include/config/kernel.release")
+t1=$(date +%s)
+
+# --- 2. initramfs ------------------------------------------------------------------
+if [ -z "$TESTS" ]; then
+	TESTS=$(ls "$HERE"/tests/*.sh 2>/dev/null || true)
+fi
+INITRD=$OUT/objext-initramfs.cpio.gz
+# shellcheck disable=SC2086 # $TESTS is a whitespace-separated file list
+"$HERE/mkinitramfs.sh" -o "$INITRD" \
+	--env "OBJEXT_EXPECT_RELEASE=$release" \
+	--env "OBJEXT_EXPECT_CPUS=$SMP" \
+	--env "OBJEXT_EXPECT_DEBUG=$expect_debug" \
+	"${extra_files[@]+"${extra_files[@]}"}" $TESTS
+
+# --- 3. boot -------------------------------------------------------------------
+LOG=$OUT/objext-vm.log
+quiet=(--quiet)
+[ "$VERBOSE" -eq 1 ] && quiet=()
+vm_rc=0
+"$HERE/run-vm.sh" --kernel "$KERNEL" --initrd "$INITRD" --log "$LOG" \
+	--timeout "$TIMEOUT" --accel "$ACCEL" --smp "$SMP" \
+	--append "$APPEND" "${quiet[@]+"${quiet[@]}"}" || vm_rc=$?
+t2=$(date +%s)
+
+# --- 4. verdict -------------------------------------------------------------------
+check_rc=0
+"$HERE/check-log.sh" --src "$SRC" "$LOG" | tee "$OUT/objext-check.log" || check_rc=$?
+line=$(grep -E '^check-log: RESULT=' "$OUT/objext-check.log" | tail -n1 || true)
+get() { grep -oE "$1=[0-9]+" <<<"$line" | cut -d= -f2 || echo 0; }
+vm_pass=$(get vm_pass) vm_fail=$(get vm_fail) vm_skip=$(get vm_skip)
+ku_pass=$(get kunit_pass) ku_fail=$(get kunit_fail) ku_skip=$(get kunit_skip)
+
+# The log check counts as one test of its own, so that a kernel splat or a
+# missing end marker is a failure even when every test reported ok.
+if [ "$check_rc" -eq 0 ]; then log_pass=1 log_fail=0; else log_pass=0 log_fail=1; fi
+
+echo
+echo "boot-test: kernel $release ($(basename "$SRC")), fragments: $FRAGMENTS$EXTRA_FRAGS"
+echo "boot-test: build+config $((t1 - t0)) s, VM run $((t2 - t1)) s (qemu rc=$vm_rc, accel=$ACCEL)"
+echo "boot-test: in-VM tests: $vm_pass passed, $vm_fail failed, $vm_skip skipped"
+echo "boot-test: KUnit cases: $ku_pass passed, $ku_fail failed, $ku_skip skipped"
+echo "boot-test: log check:   $([ "$check_rc" -eq 0 ] && echo PASS || echo FAIL) (log: $LOG)"
+passed=$((vm_pass + ku_pass + log_pass))
+failed=$((vm_fail + ku_fail + log_fail))
+skipped=$((vm_skip + ku_skip))
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

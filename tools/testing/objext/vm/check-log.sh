@@ -1,0 +1,197 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check-log.sh - judge an objext VM console log.
+#
+# Usage: check-log.sh [--src KERNEL_SRC] [--kunit-py PATH] [--ktap-out FILE]
+#                     [--allow ERE]... [--tail N] LOG
+#
+#   --src DIR       tree whose tools/testing/kunit/kunit.py parses the KTAP
+#                   output (default: build/linux of this repo)
+#   --kunit-py P    explicit kunit.py (overrides --src)
+#   --ktap-out F    where to write the extracted KTAP (default: LOG.ktap)
+#   --allow ERE     ignore "bad" log lines matching ERE (repeatable); also
+#                   read from $OBJEXT_CHECK_ALLOW (one ERE per line)
+#   --tail N        lines of log tail to print on failure (default 40)
+#
+# Fails (exit 1), printing the offending lines and the tail of the log, on:
+#   - missing "OBJEXT-VM-DONE rc=N" end marker (timeout/crash/hang), or N != 0
+#   - kernel splats: Kernel panic, Oops, BUG:, WARNING:, KASAN, UBSAN,
+#     lockdep reports, kmemleak leaks, Call Trace:, stalls/hung tasks
+#   - "not ok" lines: in-VM tests or KUnit
+#   - KUnit: if the log has KTAP output, it is extracted (kernel timestamps
+#     stripped) and fed to `kunit.py parse`; failures/crashes fail the check
+# Exit 2 on usage errors.
+#
+# Last line of stdout (for boot-test.sh):
+#   check-log: RESULT=<PASS|FAIL> vm_pass=P vm_fail=F vm_skip=S \
+#              kunit_pass=P kunit_fail=F kunit_skip=S
+
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
+SRC=$REPO/build/linux
+KUNIT_PY=
+KTAP_OUT=
+TAIL=40
+allow=()
+
+die() { echo "check-log: error: $*" >&2; exit 2; }
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--src)      SRC=${2:?}; shift 2 ;;
+	--kunit-py) KUNIT_PY=${2:?}; shift 2 ;;
+	--ktap-out) KTAP_OUT=${2:?}; shift 2 ;;
+	--allow)    allow+=("${2:?}"); shift 2 ;;
+	--tail)     TAIL=${2:?}; shift 2 ;;
+	-h|--help)  sed -n '3,28p' "${BASH_SOURCE[0]}"; exit 0 ;;
+	-*)         die "unknown option: $1" ;;
+	*)          break ;;
+	esac
+done
+[ $# -eq 1 ] || die "usage: check-log.sh [options] LOG"
+LOG=$1
+[ -f "$LOG" ] || die "log not found: $LOG"
+KTAP_OUT=${KTAP_OUT:-$LOG.ktap}
+[ -n "$KUNIT_PY" ] || KUNIT_PY=$SRC/tools/testing/kunit/kunit.py
+if [ -n "${OBJEXT_CHECK_ALLOW:-}" ]; then
+	while IFS= read -r a; do [ -n "$a" ] && allow+=("$a"); done <<<"$OBJEXT_CHECK_ALLOW"
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/objext-check.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+# Serial consoles emit CRLF; normalise once and work on the copy.
+CLEAN=$WORK/log
+tr -d '\r' < "$LOG" > "$CLEAN"
+
+problems=$WORK/problems      # "why<TAB>lineno:line" entries
+: > "$problems"
+
+# report WHY: append grep -n hits read from stdin, minus allowed lines.
+report() {
+	local why=$1 line a ok
+	while IFS= read -r line; do
+		ok=1
+		for a in "${allow[@]+"${allow[@]}"}"; do
+			if [[ ${line#*:} =~ $a ]]; then ok=0; break; fi
+		done
+		[ "$ok" -eq 1 ] && printf '%s\t%s\n' "$why" "$line" >> "$problems"
+	done
+	return 0
+}
+
+# --- 1. kernel splats and test failures ----------------------------------
+# name|extended regex (case-sensitive), matched against every log line
+# (kernel or user space: a test that dumps dmesg is checked too).  Boot
+# noise such as "kasan: KernelAddressSanitizer initialized" or lockdep's
+# banner ("Lock dependency validator", "MAX_LOCKDEP_...") does not match.
+patterns=(
+	'panic|Kernel panic'
+	'oops|\bOops\b'
+	'bug|BUG:'
+	'warning|WARNING:'
+	'kasan|KASAN'
+	'ubsan|UBSAN'
+	# Lockdep reports mostly start with "WARNING:" too; these catch the
+	# rest.  Not plain "lockdep": "RCU lockdep checking is enabled." is boot
+	# noise.
+	'lockdep|possible recursive locking|inconsistent lock state|possible circular locking|possible irq lock inversion|suspicious RCU usage|bad unlock balance|held lock freed|lock held when returning to user space|Invalid wait context|lockdep is turned off|turning off the locking correctness validator'
+	'kmemleak|unreferenced object|suspected memory leak'
+	'trace|Call Trace:'
+	'crash|general protection fault|Unable to handle kernel|stack-protector|list_(add|del) corruption'
+	'stall|blocked for more than|detected stalls|soft lockup|hard LOCKUP'
+	'not-ok|(^|[] ])not ok\b'
+)
+for p in "${patterns[@]}"; do
+	grep -nE -- "${p#*|}" "$CLEAN" | report "${p%%|*}" || true
+done
+
+# --- 2. end marker --------------------------------------------------------
+marker=$(grep -oE 'OBJEXT-VM-DONE rc=[0-9]+' "$CLEAN" | tail -n1 || true)
+if [ -z "$marker" ]; then
+	why="no end marker (OBJEXT-VM-DONE): VM crashed, hung or timed out"
+	grep -q 'run-vm: TIMEOUT' "$CLEAN" && why="no end marker: run-vm timeout"
+	printf 'marker\t-:%s\n' "$why" >> "$problems"
+elif [ "${marker#*rc=}" != 0 ]; then
+	printf 'marker\t%s\n' "$(grep -nE 'OBJEXT-VM-DONE rc=' "$CLEAN" | tail -n1)" >> "$problems"
+fi
+
+# --- 3. count in-VM test results -------------------------------------------
+# Only user space lines between TEST-BEGIN/TEST-END are counted (kernel
+# lines start with a "[ timestamp]" and are never counted here).  A test
+# exiting 77 that printed no result lines counts as one skip; the runner's
+# "not ok - NAME exited with rc=N" line counts as one failure.
+read -r vm_pass vm_fail vm_skip < <(awk '
+	/OBJEXT-VM-TEST-BEGIN / { in_t = 1; n = 0; next }
+	/OBJEXT-VM-TEST-END /   {
+		if ($0 ~ /result=skip/ && n == 0) skip++
+		in_t = 0; next
+	}
+	/^not ok - .* exited with rc=/ { fail++; next }
+	in_t && /^not ok [0-9]+/ { fail++; n++; next }
+	in_t && /^ok [0-9]+/ {
+		if ($0 ~ /# *[Ss][Kk][Ii][Pp]/) skip++; else pass++
+		n++; next
+	}
+	END { printf "%d %d %d\n", pass, fail, skip }
+' "$CLEAN")
+
+# --- 4. KUnit / KTAP ---------------------------------------------------------
+# Built-in KUnit runs before /init, on the kernel console: take the lines
+# from the first "KTAP version" up to the start of init, keep only kernel
+# (timestamped) lines and strip the timestamp so kunit.py sees pure KTAP.
+kunit_pass=0 kunit_fail=0 kunit_skip=0
+if grep -qE '(^|[] ])K?TAP version [0-9]+$' "$CLEAN"; then
+	awk '
+		/OBJEXT-VM-INIT start/ { exit }
+		!started && /K?TAP version [0-9]+$/ { started = 1 }
+		started {
+			if (sub(/^\[ *[0-9]+\.[0-9]+\] ?/, "") || !/^\[/) print
+		}
+	' "$CLEAN" > "$KTAP_OUT"
+	echo "check-log: KTAP output extracted to $KTAP_OUT ($(wc -l < "$KTAP_OUT") lines)"
+	if [ ! -f "$KUNIT_PY" ]; then
+		printf 'kunit\t-:kunit.py not found at %s (use --src/--kunit-py)\n' "$KUNIT_PY" >> "$problems"
+	else
+		kres=0
+		python3 "$KUNIT_PY" parse "$KTAP_OUT" > "$WORK/kunit.out" 2>&1 || kres=$?
+		# Drop colours, keep the summary for the user.
+		sed -E 's/\x1b\[[0-9;]*m//g' "$WORK/kunit.out" > "$KTAP_OUT.parsed"
+		summary=$(grep -E 'Testing complete\.' "$KTAP_OUT.parsed" | tail -n1 || true)
+		echo "check-log: kunit.py parse: rc=$kres ${summary#*] }"
+		num() { grep -oE "$1: [0-9]+" <<<"$summary" | grep -oE '[0-9]+' || echo 0; }
+		kunit_pass=$(num passed)
+		kunit_fail=$(( $(num failed) + $(num crashed) ))
+		kunit_skip=$(num skipped)
+		if [ "$kres" -ne 0 ]; then
+			printf 'kunit\t-:kunit.py parse failed (rc=%s): %s (see %s)\n' \
+				"$kres" "${summary:-no summary}" "$KTAP_OUT.parsed" >> "$problems"
+			grep -E '\[(FAILED|CRASHED)\]' "$KTAP_OUT.parsed" | sed 's/^/check-log:   /' || true
+		fi
+	fi
+else
+	echo "check-log: no KTAP output in log"
+	rm -f "$KTAP_OUT"
+fi
+
+# --- verdict -------------------------------------------------------------------
+echo "check-log: in-VM tests: $vm_pass passed, $vm_fail failed, $vm_skip skipped"
+if [ -s "$problems" ]; then
+	echo "check-log: FAIL: $(wc -l < "$problems") problem line(s) in $LOG:"
+	# At most 60 entries, "[why] lineno: text".
+	# Chronological (by log line number); marker/kunit entries ("-") first.
+	sort -t$'\t' -k2,2n -s "$problems" | head -n 60 |
+		awk -F'\t' '{ printf "  [%s] %s\n", $1, $2 }'
+	[ "$(wc -l < "$problems")" -gt 60 ] && echo "  ... (more)"
+	echo "check-log: ---- last $TAIL lines of $LOG ----"
+	tail -n "$TAIL" "$CLEAN" | sed 's/^/  | /'
+	result=FAIL
+else
+	echo "check-log: PASS ($marker)"
+	result=PASS
+fi
+echo "check-log: RESULT=$result vm_pass=$vm_pass vm_fail=$vm_fail vm_skip=$vm_skip" \
+	"kunit_pass=$kunit_pass kunit_fail=$kunit_fail kunit_skip=$kunit_skip"
+[ "$result" = PASS ]

@@ -1,0 +1,22 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# 05-show-objext.sh - print objext as the booted kernel sees it (make demo).
+
+. /usr/lib/objext/tap.sh
+
+echo "OBJEXT-DEMO-BEGIN"
+echo "kernel: $(uname -r)"
+for f in /sys/kernel/debug/objext/*; do
+	echo "--- $f"
+	cat "$f"
+done
+echo "--- /proc/slabinfo: inode caches (objsize = sizeof(struct inode) + fs part)"
+awk 'NR == 2 || /^(inode_cache|shmem_inode_cache|ext4_inode_cache|objext_)/ {
+	printf "%-20s active %7s  objsize %5s  objperslab %3s  pagesperslab %s\n",
+	       $1, $2, $4, $5, $6 }' /proc/slabinfo
+echo "OBJEXT-DEMO-END"
+
+[ -d /sys/kernel/debug/objext ] && tap_ok "objext debugfs present" ||
+	tap_not_ok "objext debugfs present"
+tap_done

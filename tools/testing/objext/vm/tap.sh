@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tap.sh - tiny TAP helpers for objext in-VM tests (busybox ash compatible).
+#
+# Installed in the initramfs as /usr/lib/objext/tap.sh.  Usage in a test:
+#
+#   #!/bin/sh
+#   . /usr/lib/objext/tap.sh
+#   tap_check "uname works" uname -r      # runs a command, ok if it succeeds
+#   [ -d /proc/1 ] && tap_ok "proc" || tap_not_ok "proc"
+#   tap_skip "needs ext4 disk" "no /dev/vda"
+#   tap_done                              # exits 0 if nothing failed, else 1
+#
+# A test that cannot run at all in this kernel should `exit 77` (SKIP);
+# the VM init then counts it as skipped rather than failed.
+#
+# Result lines are "ok N name" / "not ok N name" / "ok N name # SKIP why",
+# each at the start of a line so the host side (check-log.sh) can count them.
+
+TAP_N=0
+TAP_FAILED=0
+
+tap_ok() {
+	TAP_N=$((TAP_N + 1))
+	echo "ok $TAP_N $1"
+}
+
+tap_not_ok() {
+	TAP_N=$((TAP_N + 1))
+	TAP_FAILED=$((TAP_FAILED + 1))
+	echo "not ok $TAP_N $1"
+	# Optional diagnostics, TAP style.
+	[ $# -gt 1 ] && echo "# $2"
+	return 0
+}
+
+tap_skip() {
+	TAP_N=$((TAP_N + 1))
+	echo "ok $TAP_N $1 # SKIP ${2:-}"
+}
+
+# tap_check NAME CMD [ARGS...]: ok if CMD exits 0; shows CMD's output as
+# TAP diagnostics when it fails.
+tap_check() {
+	_name=$1
+	shift
+	if _out=$("$@" 2>&1); then
+		tap_ok "$_name"
+	else
+		tap_not_ok "$_name" "command failed: $*"
+		printf '%s\n' "$_out" | sed 's/^/#   /'
+	fi
+}
+
+# tap_done: exit status summarising the test file.
+tap_done() {
+	[ "$TAP_FAILED" -eq 0 ] && exit 0
+	exit 1
+}
