@@ -124,14 +124,7 @@ if ((BASE_ONLY)); then
 fi
 
 # --- step 2: refuse to clobber local work -------------------------------------
-branch=$(tgit symbolic-ref -q --short HEAD || true)
-[[ $branch == objext ]] ||
-	die "$OBJEXT_TREE has ${branch:-a detached HEAD} checked out, not branch objext." \
-		"Run: git -C $OBJEXT_TREE checkout objext"
-for d in rebase-merge rebase-apply MERGE_HEAD CHERRY_PICK_HEAD; do
-	[[ ! -e $OBJEXT_TREE/.git/$d ]] ||
-		die "$OBJEXT_TREE: a git operation is in progress (.git/$d); finish or abort it first."
-done
+objext_check_branch
 
 head=$(tgit rev-parse HEAD)
 assembled=$(objext_ref refs/objext/assembled)

@@ -43,14 +43,7 @@ objext_check_tree_base
 objext_tmpdir
 
 # --- checks -------------------------------------------------------------------
-branch=$(tgit symbolic-ref -q --short HEAD || true)
-[[ $branch == objext ]] ||
-	die "$OBJEXT_TREE has ${branch:-a detached HEAD} checked out, not branch objext." \
-		"Run: git -C $OBJEXT_TREE checkout objext"
-for d in rebase-merge rebase-apply MERGE_HEAD CHERRY_PICK_HEAD; do
-	[[ ! -e $OBJEXT_TREE/.git/$d ]] ||
-		die "$OBJEXT_TREE: a git operation is in progress (.git/$d); finish or abort it first."
-done
+objext_check_branch
 
 objext_fix_gitignore # so that new files show up as untracked below
 dirty=$(tgit status --porcelain)

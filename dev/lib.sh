@@ -212,6 +212,20 @@ objext_carry_hint() {
 	EOF
 }
 
+# Refuse unless build/linux has branch objext checked out and no rebase,
+# merge or cherry-pick in progress.
+objext_check_branch() {
+	local branch d
+	branch=$(tgit symbolic-ref -q --short HEAD || true)
+	[[ $branch == objext ]] ||
+		die "$OBJEXT_TREE has ${branch:-a detached HEAD} checked out, not branch objext." \
+			"Run: git -C $OBJEXT_TREE checkout objext"
+	for d in rebase-merge rebase-apply MERGE_HEAD CHERRY_PICK_HEAD; do
+		[[ ! -e $OBJEXT_TREE/.git/$d ]] ||
+			die "$OBJEXT_TREE: a git operation is in progress (.git/$d); finish or abort it first."
+	done
+}
+
 # Resolve a ref to a commit id, empty if it does not exist.
 objext_ref() { tgit rev-parse -q --verify "$1^{commit}" 2>/dev/null || true; }
 
