@@ -31,7 +31,7 @@ rm -f "$json"
 rc=0
 (cd "$SRC" && python3 tools/testing/kunit/kunit.py run \
 	--kunitconfig "$HERE" --build_dir "$BUILD_DIR" --jobs 2 \
-	--make_options "CC=ccache gcc" --json "$json" "$@") || rc=$?
+	--make_options "CC=ccache gcc" --json="$json" "$@") || rc=$?
 
 # Count the leaf test cases from kunit.py's JSON report.
 if [ -s "$json" ]; then

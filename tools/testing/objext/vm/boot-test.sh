@@ -15,6 +15,7 @@
 #   --file SRC[:DEST]  extra initramfs file (passed to mkinitramfs.sh); repeatable
 #   --append "ARGS"    extra kernel command line
 #   --timeout SECS     VM timeout (default 900)
+#   --test-timeout S   per-test timeout inside the VM (default 300)
 #   --accel MODE       tcg (default) | kvm | auto
 #   --smp N            vCPUs (default 2)
 #   --verbose          echo the serial console while the VM runs
@@ -37,6 +38,7 @@ BUILD=1
 TESTS=
 APPEND=
 TIMEOUT=900
+TEST_TIMEOUT=300
 ACCEL=tcg
 SMP=2
 VERBOSE=0
@@ -55,10 +57,11 @@ while [ $# -gt 0 ]; do
 	--file)           extra_files+=(--file "${2:?}"); shift 2 ;;
 	--append)         APPEND=${2?}; shift 2 ;;
 	--timeout)        TIMEOUT=${2:?}; shift 2 ;;
+	--test-timeout)   TEST_TIMEOUT=${2:?}; shift 2 ;;
 	--accel)          ACCEL=${2:?}; shift 2 ;;
 	--smp)            SMP=${2:?}; shift 2 ;;
 	--verbose)        VERBOSE=1; shift ;;
-	-h|--help)        sed -n '3,25p' "${BASH_SOURCE[0]}"; exit 0 ;;
+	-h|--help)        awk 'NR > 2 { if (!/^#/) exit; sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
 	*)                die "unknown argument: $1" ;;
 	esac
 done
@@ -96,7 +99,7 @@ if [ -z "$TESTS" ]; then
 fi
 INITRD=$OUT/objext-initramfs.cpio.gz
 # shellcheck disable=SC2086 # $TESTS is a whitespace-separated file list
-"$HERE/mkinitramfs.sh" -o "$INITRD" \
+"$HERE/mkinitramfs.sh" -o "$INITRD" --timeout "$TEST_TIMEOUT" \
 	--env "OBJEXT_EXPECT_RELEASE=$release" \
 	--env "OBJEXT_EXPECT_CPUS=$SMP" \
 	--env "OBJEXT_EXPECT_DEBUG=$expect_debug" \

@@ -52,13 +52,14 @@ while [ $# -gt 0 ]; do
 	--fragments)  FRAGMENTS=${2:?}; shift 2 ;;
 	--jobs)       JOBS=${2:?}; shift 2 ;;
 	--config-only) CONFIG_ONLY=1; shift ;;
-	-h|--help)    sed -n '3,30p' "${BASH_SOURCE[0]}"; exit 0 ;;
+	-h|--help)    awk 'NR > 2 { if (!/^#/) exit; sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
 	*)            die "unknown argument: $1" ;;
 	esac
 done
 
-[ -f "$SRC/Makefile" ] && [ -d "$SRC/scripts/kconfig" ] ||
+if [ ! -f "$SRC/Makefile" ] || [ ! -d "$SRC/scripts/kconfig" ]; then
 	die "--src $SRC does not look like a kernel tree"
+fi
 SRC=$(cd "$SRC" && pwd)
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -119,7 +120,7 @@ bad=0
 absent=()
 # Parse the merged fragment (later fragments already override earlier ones).
 while IFS= read -r line; do
-	sym= want=
+	sym='' want=''
 	if [[ $line =~ ^CONFIG_([A-Za-z0-9_]+)=(.*)$ ]]; then
 		sym=${BASH_REMATCH[1]} want=${BASH_REMATCH[2]}
 	elif [[ $line =~ ^#\ CONFIG_([A-Za-z0-9_]+)\ is\ not\ set$ ]]; then
@@ -133,7 +134,7 @@ while IFS= read -r line; do
 	fi
 	got=$(grep -E "^(CONFIG_$sym=|# CONFIG_$sym is not set$)" "$OUT/.config" || true)
 	case "$got" in
-	"CONFIG_$sym="*) got=${got#CONFIG_$sym=} ;;
+	"CONFIG_$sym="*) got=${got#"CONFIG_$sym="} ;;
 	*)               got=n ;;
 	esac
 	if [ "$got" != "$want" ]; then

@@ -45,7 +45,7 @@ while [ $# -gt 0 ]; do
 	--ktap-out) KTAP_OUT=${2:?}; shift 2 ;;
 	--allow)    allow+=("${2:?}"); shift 2 ;;
 	--tail)     TAIL=${2:?}; shift 2 ;;
-	-h|--help)  sed -n '3,28p' "${BASH_SOURCE[0]}"; exit 0 ;;
+	-h|--help)  awk 'NR > 2 { if (!/^#/) exit; sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
 	-*)         die "unknown option: $1" ;;
 	*)          break ;;
 	esac

@@ -44,7 +44,7 @@ while [ $# -gt 0 ]; do
 	--env)       envs+=("${2:?}"); shift 2 ;;
 	--timeout)   TIMEOUT=${2:?}; shift 2 ;;
 	--busybox)   BUSYBOX=${2:?}; shift 2 ;;
-	-h|--help)   sed -n '3,26p' "${BASH_SOURCE[0]}"; exit 0 ;;
+	-h|--help)   awk 'NR > 2 { if (!/^#/) exit; sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
 	--)          shift; tests+=("$@"); break ;;
 	-*)          die "unknown option: $1" ;;
 	*)           tests+=("$1"); shift ;;
@@ -116,7 +116,7 @@ copy_with_libs() {
 	if file -L "$src" | grep -q 'dynamically linked'; then
 		# ldd lines: "libx.so => /lib/.../libx.so (0x..)" or "/lib64/ld-linux... (0x..)"
 		while read -r lib; do
-			[ -n "$lib" ] && [ -e "$lib" ] || continue
+			if [ -z "$lib" ] || [ ! -e "$lib" ]; then continue; fi
 			[ -e "$STAGE$lib" ] && continue
 			mkdir -p "$STAGE$(dirname "$lib")"
 			cp -L "$lib" "$STAGE$lib"

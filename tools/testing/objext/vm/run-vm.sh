@@ -29,7 +29,7 @@
 
 set -euo pipefail
 
-KERNEL= INITRD= APPEND= TIMEOUT=900 LOG=objext-vm.log
+KERNEL='' INITRD='' APPEND='' TIMEOUT=900 LOG=objext-vm.log
 SMP=2 MEM=1G MACHINE=q35 ACCEL=tcg QUIET=0
 disks=() qemu_extra=()
 
@@ -49,7 +49,7 @@ while [ $# -gt 0 ]; do
 	--disk)     disks+=("${2:?}"); shift 2 ;;
 	--quiet)    QUIET=1; shift ;;
 	--qemu-arg) qemu_extra+=("${2:?}"); shift 2 ;;
-	-h|--help)  sed -n '3,28p' "${BASH_SOURCE[0]}"; exit 0 ;;
+	-h|--help)  awk 'NR > 2 { if (!/^#/) exit; sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
 	*)          die "unknown argument: $1" ;;
 	esac
 done

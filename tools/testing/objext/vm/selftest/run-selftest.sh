@@ -28,10 +28,10 @@ if [ "${1:-}" = --src ]; then SRC=${2:?}; fi
 if [ -z "$SRC" ]; then
 	SRC=$(cd "$HERE/../../../../.." && pwd)/build/linux
 fi
-[ -n "$SRC" ] && [ -f "$SRC/tools/testing/kunit/kunit.py" ] || {
+if [ -z "$SRC" ] || [ ! -f "$SRC/tools/testing/kunit/kunit.py" ]; then
 	echo "run-selftest: need a kernel tree with tools/testing/kunit (--src)" >&2
 	exit 2
-}
+fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/objext-selftest.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT

@@ -13,6 +13,7 @@
 #   OBJEXT_EXPECT_CPUS     number of online CPUs
 #   OBJEXT_EXPECT_DEBUG    1 if debug.config was merged
 
+# shellcheck source=../tap.sh
 . /usr/lib/objext/tap.sh
 
 # 1. the kernel is the one that was just built
@@ -82,8 +83,11 @@ for f in /proc/sys/fs/inotify/max_user_watches \
 done
 
 # 7. tmpfs round trip
-echo objext > /tmp/roundtrip && [ "$(cat /tmp/roundtrip)" = objext ] &&
-	tap_ok "tmpfs write/read" || tap_not_ok "tmpfs write/read"
+if echo objext > /tmp/roundtrip && [ "$(cat /tmp/roundtrip)" = objext ]; then
+	tap_ok "tmpfs write/read"
+else
+	tap_not_ok "tmpfs write/read"
+fi
 
 # 8. debug facilities when the debug fragment was merged
 if [ "${OBJEXT_EXPECT_DEBUG:-0}" = 1 ]; then
