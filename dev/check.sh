@@ -41,6 +41,13 @@ result() {
 	fi
 }
 
+# A check passes when its tool said nothing; what it said is shown.
+# $1 = the tool's output, $2 = the check's name.
+expect_silence() {
+	[ -z "$1" ] || echo "$1"
+	result "$([ -z "$1" ] && echo 0 || echo 1)" "$2"
+}
+
 # Warnings with file positions and build paths stripped, sorted, so that the
 # pristine and patched lists compare.
 normalize() {
@@ -70,21 +77,18 @@ while read -r p; do
 	[ -n "$p" ] || continue
 	out=$(cd "$TREE" && scripts/checkpatch.pl --strict -q \
 		"$REPO/patches/$p" 2>&1)
-	[ -z "$out" ] || echo "$out"
-	result $([ -z "$out" ] && echo 0 || echo 1) "checkpatch --strict $p"
+	expect_silence "$out" "checkpatch --strict $p"
 done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$REPO/patches/series" | awk '{print $1}')
 
 for f in "${new_src[@]}"; do
 	out=$(cd "$TREE" && scripts/checkpatch.pl --strict -q -f "$f" 2>&1)
-	[ -z "$out" ] || echo "$out"
-	result $([ -z "$out" ] && echo 0 || echo 1) "checkpatch --strict -f $f"
+	expect_silence "$out" "checkpatch --strict -f $f"
 done
 
 # --- kernel-doc ---------------------------------------------------------------
 for f in "${new_src[@]}"; do
 	out=$(cd "$TREE" && scripts/kernel-doc -none -Wall "$f" 2>&1)
-	[ -z "$out" ] || echo "$out"
-	result $([ -z "$out" ] && echo 0 || echo 1) "kernel-doc -Wall $f"
+	expect_silence "$out" "kernel-doc -Wall $f"
 done
 for f in "${touched[@]}"; do
 	case "$f" in *.c|*.h) ;; *) continue ;; esac
@@ -93,8 +97,7 @@ for f in "${touched[@]}"; do
 	(cd "$TREE" && scripts/kernel-doc -none -Wall "$f" 2>&1) |
 		normalize >"$LOG/kdoc-new.txt"
 	added=$(comm -13 "$LOG/kdoc-base.txt" "$LOG/kdoc-new.txt")
-	[ -z "$added" ] || echo "$added"
-	result $([ -z "$added" ] && echo 0 || echo 1) "kernel-doc -Wall $f: nothing new"
+	expect_silence "$added" "kernel-doc -Wall $f: nothing new"
 done
 
 # --- sparse and W=1 -------------------------------------------------------------
@@ -134,8 +137,7 @@ for obj in "${objs[@]}"; do
 			added=$(cat "$LOG/new.txt")
 			what="$mode $obj: clean"
 		fi
-		[ -z "$added" ] || echo "$added"
-		result $([ -z "$added" ] && echo 0 || echo 1) "$what"
+		expect_silence "$added" "$what"
 	done
 done
 
