@@ -9,6 +9,10 @@
 #   sparse      C=2 on the objects of new and touched .c files: no warning
 #               in new files, no new warning in touched ones
 #   W=1         the same, for compiler warnings
+#   coccinelle  generated patches equal spatch's output on the pristine tree;
+#               report mode finds no direct use left in the tree and finds
+#               exactly the marked uses in a test input
+#   tiny        allnoconfig (no fsnotify, so no objext) still builds
 #
 # "No new warning" compares the pristine and the patched tree, both built
 # with the VM test config, after dropping line numbers (patches move lines).
@@ -68,6 +72,8 @@ new_src=()
 for f in "${new_files[@]}"; do
 	case "$f" in
 	tools/testing/objext/harness/*) ;;
+	# inputs of the Coccinelle report test, wrong on purpose
+	tools/testing/objext/cocci/*) ;;
 	*.c|*.h) new_src+=("$f") ;;
 	esac
 done
@@ -80,9 +86,14 @@ while read -r p; do
 	expect_silence "$out" "checkpatch --strict $p"
 done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$REPO/patches/series" | awk '{print $1}')
 
+# User-space programs (tools/) cannot use the kernel's __func__-free
+# messages, __aligned(), __printf() or ARRAY_SIZE(); the rest applies.
+user_ignore=EMBEDDED_FUNCTION_NAME,PREFER_DEFINED_ATTRIBUTE_MACRO,ARRAY_SIZE
 for f in "${new_src[@]}"; do
-	out=$(cd "$TREE" && scripts/checkpatch.pl --strict -q -f "$f" 2>&1)
-	expect_silence "$out" "checkpatch --strict -f $f"
+	opts=(--strict -q -f)
+	case "$f" in tools/*) opts+=(--ignore "$user_ignore") ;; esac
+	out=$(cd "$TREE" && scripts/checkpatch.pl "${opts[@]}" "$f" 2>&1)
+	expect_silence "$out" "checkpatch ${opts[*]} $f"
 done
 
 # --- kernel-doc ---------------------------------------------------------------
@@ -98,6 +109,38 @@ for f in "${touched[@]}"; do
 		normalize >"$LOG/kdoc-new.txt"
 	added=$(comm -13 "$LOG/kdoc-base.txt" "$LOG/kdoc-new.txt")
 	expect_silence "$added" "kernel-doc -Wall $f: nothing new"
+done
+
+# --- Coccinelle -----------------------------------------------------------------
+# Generated patches are byte for byte what their semantic patch makes of
+# the pristine tree (dev/cocci-patch.sh embeds and compares).
+out=$("$REPO/dev/cocci-patch.sh" check 2>&1)
+rc=$?
+echo "$out" | sed 's/^/# /'
+result $rc "generated patches are what spatch makes of the pristine tree"
+
+# Report mode, as `make coccicheck MODE=report` runs it.
+spatch_report() {
+	spatch -D report --no-show-diff --very-quiet --no-includes --include-headers \
+		--cocci-file "$@" 2>&1 | grep -v ' files\? match$'
+}
+for cocci in "$REPO"/scripts/coccinelle/api/objext/*.cocci; do
+	name=$(basename "$cocci" .cocci)
+	out=$(cd "$TREE" && spatch_report "$cocci" --dir .)
+	expect_silence "$out" "$name.cocci: no direct use left in the tree"
+
+	# An out-of-tree user: exactly the lines marked /* report */ are found.
+	user=$REPO/tools/testing/objext/cocci/${name}_user.c
+	if [ ! -f "$user" ]; then
+		result 1 "$name.cocci: report test input ${user#"$REPO"/} exists"
+		continue
+	fi
+	want=$(grep -n '/\* report \*/' "$user" | cut -d: -f1 | sort -n | tr '\n' ' ')
+	got=$(cd "$REPO" && spatch_report "$cocci" "${user#"$REPO"/}" |
+		sed -n 's/^[^:]*:\([0-9]*\):[0-9-]*: WARNING: .*/\1/p' | sort -n | tr '\n' ' ')
+	echo "# $name.cocci report: lines ${got:-none}, marked ${want:-none}"
+	[ -n "$want" ] && [ "$got" = "$want" ]
+	result $? "$name.cocci reports exactly the marked uses in ${user#"$REPO"/}"
 done
 
 # --- sparse and W=1 -------------------------------------------------------------
@@ -140,6 +183,17 @@ for obj in "${objs[@]}"; do
 		expect_silence "$added" "$what"
 	done
 done
+
+# --- configurations without the users -----------------------------------------
+# allnoconfig has no fsnotify, so nothing selects OBJEXT: struct inode has
+# neither i_objext nor the fsnotify fields, and every stub must build.
+OUT_TINY=$REPO/build/out-check-tiny
+(cd "$TREE" && "${MAKE[@]}" O="$OUT_TINY" allnoconfig &&
+	! grep -qE '^CONFIG_(FSNOTIFY|OBJEXT)=' "$OUT_TINY/.config" &&
+	"${MAKE[@]}" O="$OUT_TINY" vmlinux) >"$LOG/tiny.log" 2>&1
+rc=$?
+[ $rc -eq 0 ] || tail -n 20 "$LOG/tiny.log"
+result $rc "allnoconfig (CONFIG_FSNOTIFY=n, CONFIG_OBJEXT=n) builds vmlinux"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -22,6 +22,8 @@ packages=(
 	dwarves ccache sparse coccinelle python3-ply python3-git
 	# VM boot tests and the userspace harness
 	qemu-system-x86 busybox-static liburcu-dev clang
+	# real notification clients run inside the VM
+	inotify-tools
 	# tree tooling (dev/*.sh)
 	git rsync util-linux tar
 )

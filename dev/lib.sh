@@ -344,3 +344,11 @@ objext_build_chain() {
 	unset GIT_INDEX_FILE
 	rm -f -- "$idx"
 }
+
+# Patches made by a semantic patch (dev/cocci-patch.sh) carry this line and
+# a --cocci-file argument in their message; export never rewrites them.
+OBJEXT_GENERATED_MARKER="Generated with:"
+objext_is_generated_patch() {
+	grep -qxF -- "$OBJEXT_GENERATED_MARKER" "$1" &&
+		grep -qE -- '--cocci-file scripts/coccinelle/[^ ]+\.cocci' "$1"
+}

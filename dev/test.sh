@@ -17,7 +17,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # clone elsewhere (CI) still hits the cache of an earlier build.
 export CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=true
 LOGS=$REPO/build/logs
-ALL_STEPS=(harness logcheck kunit vm check)
+ALL_STEPS=(harness logcheck kunit vm vm-base check)
 
 step_cmd() {
 	case "$1" in
@@ -25,6 +25,7 @@ step_cmd() {
 	logcheck) "$REPO/tools/testing/objext/vm/selftest/run-selftest.sh" ;;
 	kunit)	"$REPO/tools/testing/objext/kunit.sh" ;;
 	vm)	"$REPO/tools/testing/objext/vm/boot-test.sh" ;;
+	vm-base) "$REPO/tools/testing/objext/vm/baseline-test.sh" ;;
 	check)	"$REPO/dev/check.sh" ;;
 	*)	echo "unknown step $1" >&2; return 2 ;;
 	esac

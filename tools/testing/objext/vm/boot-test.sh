@@ -98,12 +98,25 @@ if [ -z "$TESTS" ]; then
 	TESTS=$(ls "$HERE"/tests/*.sh 2>/dev/null || true)
 fi
 INITRD=$OUT/objext-initramfs.cpio.gz
+# Payload: our static test programs (vm/progs) and the real clients the
+# tests drive, all in /usr/bin.
+payload=()
+make -s -C "$HERE/progs" O="$OUT/objext-progs" ||
+	die "building the test programs in $HERE/progs failed"
+for src in "$HERE"/progs/*.c; do
+	prog=$(basename "$src" .c)
+	payload+=(--file "$OUT/objext-progs/$prog:/usr/bin/$prog")
+done
+for tool in inotifywait inotifywatch; do
+	path=$(command -v "$tool") || die "$tool not found (make deps installs inotify-tools)"
+	payload+=(--file "$path:/usr/bin/$tool")
+done
 # shellcheck disable=SC2086 # $TESTS is a whitespace-separated file list
 "$HERE/mkinitramfs.sh" -o "$INITRD" --timeout "$TEST_TIMEOUT" \
 	--env "OBJEXT_EXPECT_RELEASE=$release" \
 	--env "OBJEXT_EXPECT_CPUS=$SMP" \
 	--env "OBJEXT_EXPECT_DEBUG=$expect_debug" \
-	"${extra_files[@]+"${extra_files[@]}"}" $TESTS
+	"${payload[@]}" "${extra_files[@]+"${extra_files[@]}"}" $TESTS
 
 # --- 3. boot -------------------------------------------------------------------
 LOG=$OUT/objext-vm.log

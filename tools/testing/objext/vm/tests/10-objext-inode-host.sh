@@ -1,12 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# objext-baseline: fail
 #
 # 10-objext-inode-host.sh - the inode host type is set up and idle.
 #
-# struct inode is an objext host: its debugfs file names it, and since no
-# subsystem declares an inode slot yet, no inode has an extension area,
-# whatever files are created, written, renamed, linked or removed.  The KUnit host
-# types, set up and torn down by the suite at boot, are gone again.
+# struct inode is an objext host: its debugfs file names it, and as long
+# as nothing claims an inode slot (no file is watched at this point of
+# the boot), no inode has an extension area, whatever files are created,
+# written, renamed, linked or removed.  The KUnit host types, set up and
+# torn down by the suite at boot, are gone again.
 # On a kernel without objext there is no /sys/kernel/debug/objext: every
 # check here fails.
 

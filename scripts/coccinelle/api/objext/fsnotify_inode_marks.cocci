@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0-only
+///
+/// Reach the fsnotify mark connector of an inode through
+/// fsnotify_inode_connp() and fsnotify_inode_has_marks(), not
+/// through i_fsnotify_marks: inodes keep the connector pointer in
+/// an objext slot claimed by the first mark, and the field is gone
+/// from struct inode.
+///
+// Confidence: High
+// Options: --no-includes --include-headers
+//
+// Keywords: i_fsnotify_marks, fsnotify_inode_connp, objext
+//
+
+virtual patch
+virtual context
+virtual org
+virtual report
+
+@initialize:python@
+@@
+# The accessors themselves read the field (before it moves).
+accessors = frozenset(['fsnotify_inode_connp',
+                       'fsnotify_inode_has_marks'])
+msg = ('WARNING: i_fsnotify_marks is gone, use fsnotify_inode_connp()'
+       ' or fsnotify_inode_has_marks()')
+
+def relevant(p):
+    return not (accessors & {el.current_element for el in p})
+
+@connp depends on patch@
+expression E;
+type T;
+position p : script:python() { relevant(p) };
+@@
+
+(
+- &((struct inode *)E)@p->i_fsnotify_marks
++ fsnotify_inode_connp(E)
+|
+- (T)&E@p->i_fsnotify_marks
++ (T)fsnotify_inode_connp(E)
+|
+- &E@p->i_fsnotify_marks
++ fsnotify_inode_connp(E)
+)
+
+@has_marks depends on patch@
+expression E;
+position p : script:python() { relevant(p) };
+@@
+
+(
+- !E@p->i_fsnotify_marks
++ !fsnotify_inode_has_marks(E)
+|
+- unlikely(E@p->i_fsnotify_marks)
++ unlikely(fsnotify_inode_has_marks(E))
+|
+- likely(E@p->i_fsnotify_marks)
++ likely(fsnotify_inode_has_marks(E))
+)
+
+@use depends on !patch@
+expression E;
+position p : script:python() { relevant(p) };
+@@
+
+* E@p->i_fsnotify_marks
+
+@script:python depends on report@
+p << use.p;
+@@
+
+coccilib.report.print_report(p[0], msg)
+
+@script:python depends on org@
+p << use.p;
+@@
+
+coccilib.org.print_todo(p[0], msg)

@@ -1,0 +1,95 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh - fsnotify benchmark, unpatched 6.12 vs objext, in one run.
+#
+# Builds both kernels with the plain VM config (no debug options) into
+# build/out-bench-base and build/out-bench, then boots them alternately
+# under QEMU TCG with -icount shift=0 -smp 1, where the guest clock counts
+# instructions (see fsnbench.c).  Each boot runs every case REPEATS times;
+# the report gives the median ns/op of each kernel and their ratio, plus
+# the inode slab geometry from /proc/slabinfo.
+#
+# Usage: run.sh [--no-build] [--boots N] [--iterations N] [--repeats N]
+# Output: build/bench/fsnotify.md (also printed) and the raw console logs.
+
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../../../.." && pwd)
+VM=$REPO/tools/testing/objext/vm
+RES=$REPO/build/bench
+BUILD=1 BOOTS=2 ITER=100000 REPEATS=5
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--no-build)   BUILD=0; shift ;;
+	--boots)      BOOTS=${2:?}; shift 2 ;;
+	--iterations) ITER=${2:?}; shift 2 ;;
+	--repeats)    REPEATS=${2:?}; shift 2 ;;
+	*) echo "usage: $0 [--no-build] [--boots N] [--iterations N] [--repeats N]" >&2; exit 2 ;;
+	esac
+done
+
+export CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=true
+mkdir -p "$RES"
+make -s -C "$REPO" pristine
+declare -A src=([base]=$REPO/build/pristine [objext]=$REPO/build/linux)
+declare -A out=([base]=$REPO/build/out-bench-base [objext]=$REPO/build/out-bench)
+
+gcc -O2 -Wall -Wextra -Werror -static -o "$RES/fsnbench" "$HERE/fsnbench.c"
+for k in base objext; do
+	if [ "$BUILD" -eq 1 ]; then
+		echo "bench: building $k kernel"
+		"$VM/build-kernel.sh" --src "${src[$k]}" --out "${out[$k]}" \
+			--fragments vm.config > "$RES/build-$k.log" 2>&1 ||
+			{ tail -n 30 "$RES/build-$k.log"; exit 1; }
+	fi
+	"$VM/mkinitramfs.sh" -o "$RES/initramfs-$k.cpio.gz" --timeout 3000 \
+		--env "OBJEXT_BENCH_ITERATIONS=$ITER" --env "OBJEXT_BENCH_REPEATS=$REPEATS" \
+		--file "$RES/fsnbench:/usr/bin/fsnbench" "$HERE/guest.sh" 2>/dev/null
+done
+
+for b in $(seq 1 "$BOOTS"); do
+	for k in base objext; do
+		echo "bench: boot $b, $k kernel"
+		"$VM/run-vm.sh" --kernel "${out[$k]}/arch/x86/boot/bzImage" \
+			--initrd "$RES/initramfs-$k.cpio.gz" --log "$RES/$k-$b.log" \
+			--smp 1 --timeout 3000 --quiet \
+			--qemu-arg -icount --qemu-arg shift=0
+		grep -q 'OBJEXT-VM-TEST-END guest.sh rc=0' "$RES/$k-$b.log" ||
+			{ echo "bench: $k boot $b failed, see $RES/$k-$b.log" >&2; exit 1; }
+	done
+done
+
+# median CASE KERNEL: median ns/op over all boots and repeats.
+median() {
+	cat "$RES/$2"-*.log | tr -d '\r' | awk -v c="$1" '$1 == "fsnbench" && $2 == c { print $4 }' |
+		sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
+			else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+spread() {
+	cat "$RES/$2"-*.log | tr -d '\r' | awk -v c="$1" '$1 == "fsnbench" && $2 == c { print $4 }' |
+		sort -g | sed -n '1p;$p' | paste -sd' ' | awk '{ printf "%.2f-%.2f", $1, $2 }'
+}
+slab() { tr -d '\r' < "$RES/$2-1.log" | awk -v c="$1" '$1 == "slabinfo:" && $2 == c { print $5 " B, " $6 " per slab" }'; }
+
+{
+	echo "| case | baseline ns/op | objext ns/op | objext/baseline |"
+	echo "|---|---:|---:|---:|"
+	for c in write-unwatched write-sb-watched write-watched watch-add-rm; do
+		b=$(median "$c" base) o=$(median "$c" objext)
+		printf '| %s | %s (%s) | %s (%s) | %.3f |\n' "$c" "$b" "$(spread "$c" base)" \
+			"$o" "$(spread "$c" objext)" "$(awk -v o="$o" -v b="$b" 'BEGIN { print o / b }')"
+	done
+	echo
+	echo "| slab cache | baseline | objext |"
+	echo "|---|---|---|"
+	for c in inode_cache shmem_inode_cache ext4_inode_cache objext_inode; do
+		echo "| $c | $(slab "$c" base) | $(slab "$c" objext) |"
+	done
+	echo
+	echo "$BOOTS boots per kernel, $REPEATS repeats per boot, $ITER iterations" \
+		"($((ITER / 10)) for watch-add-rm); median (min-max) over all;" \
+		"QEMU TCG -icount shift=0 -smp 1: 1 ns = 1 guest instruction."
+} | tee "$RES/fsnotify.md"

@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# baseline-test.sh - run the in-VM tests on the unpatched 6.12 kernel.
+#
+# A test that passes there and on ours proves a feature still works; a
+# test that shows what objext adds must fail there.  Such tests say so
+# with a header line "# objext-baseline: fail"; every other test must pass
+# on the baseline.  The pristine tree (make pristine) is built with the
+# plain VM config (no debug fragment) into build/out-vm-base and booted
+# twice: once with the tests that must pass (judged like any boot-test
+# run, kernel log included), once with those that must fail (each must
+# end with result=fail, and the VM must reach its end marker).
+#
+# Usage: baseline-test.sh [--no-build] [boot-test.sh options...]
+# Last line: "N passed, N failed".
+
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../../../.." && pwd)
+SRC=$REPO/build/pristine
+OUT=$REPO/build/out-vm-base
+build=()
+[ "${1:-}" = --no-build ] && { build=(--no-build); shift; }
+
+make -s -C "$REPO" pristine || { echo "0 passed, 1 failed"; exit 1; }
+
+same=() new=()
+for t in "$HERE"/tests/*.sh; do
+	if grep -qx '# objext-baseline: fail' "$t"; then new+=("$t"); else same+=("$t"); fi
+done
+
+pass=0 fail=0
+echo "baseline-test: tests that must pass on $(basename "$SRC"): ${same[*]##*/}"
+"$HERE/boot-test.sh" --src "$SRC" --out "$OUT" --fragments vm.config \
+	"${build[@]+"${build[@]}"}" --tests "${same[*]}" "$@" | tee "$OUT.same.log"
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$OUT.same.log" | tail -n1)
+p=$(sed -E 's/^([0-9]+) passed.*/\1/' <<<"${line:-0 passed}")
+f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"${line:-x 1 failed}")
+pass=$((pass + p)) fail=$((fail + f))
+
+echo "baseline-test: tests that must fail on $(basename "$SRC"): ${new[*]##*/}"
+"$HERE/boot-test.sh" --src "$SRC" --out "$OUT" --fragments vm.config \
+	--no-build --tests "${new[*]}" "$@" > "$OUT.new.log" 2>&1
+log=$OUT/objext-vm.log
+if grep -q 'OBJEXT-VM-DONE rc=' "$log"; then
+	for t in "${new[@]}"; do
+		name=${t##*/}
+		if grep -qE "OBJEXT-VM-TEST-END $name rc=[0-9]+ result=fail" "$log"; then
+			echo "ok - $name fails on the baseline kernel"
+			pass=$((pass + 1))
+		else
+			echo "not ok - $name fails on the baseline kernel"
+			grep -E "OBJEXT-VM-TEST-END $name " "$log" | sed 's/^/# /'
+			fail=$((fail + 1))
+		fi
+	done
+else
+	echo "not ok - baseline VM reached its end marker (log: $log)"
+	tail -n 30 "$OUT.new.log" | sed 's/^/# /'
+	fail=$((fail + 1))
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
