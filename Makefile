@@ -13,13 +13,14 @@
 #   make kunit      run the KUnit suite       (tools/testing/objext/kunit.sh)
 #   make harness    userspace harness         (tools/testing/objext/harness)
 #   make check      static checks             (dev/check.sh)
+#   make bench      fsnotify benchmark, baseline vs objext (tools/testing/objext/bench/run.sh)
 #   make test       everything CI runs        (dev/test.sh)
 #   make demo       demo                      (dev/demo.sh)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .PHONY: help deps tree export pristine pahole vm-kernel boot kunit harness \
-	check test demo
+	check bench test demo
 
 VM := tools/testing/objext/vm
 
@@ -55,6 +56,9 @@ harness:
 
 check:
 	dev/check.sh
+
+bench:
+	tools/testing/objext/bench/run.sh
 
 test:
 	dev/test.sh

@@ -126,7 +126,9 @@ spatch_report() {
 }
 for cocci in "$REPO"/scripts/coccinelle/api/objext/*.cocci; do
 	name=$(basename "$cocci" .cocci)
-	out=$(cd "$TREE" && spatch_report "$cocci" --dir .)
+	# (the report test's own input, below, is in the tree too)
+	out=$(cd "$TREE" && spatch_report "$cocci" --dir . |
+		grep -v '^\./tools/testing/objext/cocci/')
 	expect_silence "$out" "$name.cocci: no direct use left in the tree"
 
 	# An out-of-tree user: exactly the lines marked /* report */ are found.

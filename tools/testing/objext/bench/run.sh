@@ -4,9 +4,9 @@
 # run.sh - fsnotify benchmark, unpatched 6.12 vs objext, in one run.
 #
 # Builds both kernels with the plain VM config (no debug options) into
-# build/out-bench-base and build/out-bench, then boots them alternately
-# under QEMU TCG with -icount shift=0 -smp 1, where the guest clock counts
-# instructions (see fsnbench.c).  Each boot runs every case REPEATS times;
+# build/out-vm-base (shared with vm/baseline-test.sh) and build/out-bench,
+# then boots them alternately under QEMU TCG with -icount shift=0 -smp 1,
+# where the guest clock counts instructions (see fsnbench.c).  Each boot runs every case REPEATS times;
 # the report gives the median ns/op of each kernel and their ratio, plus
 # the inode slab geometry from /proc/slabinfo.
 #
@@ -35,7 +35,8 @@ export CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=true
 mkdir -p "$RES"
 make -s -C "$REPO" pristine
 declare -A src=([base]=$REPO/build/pristine [objext]=$REPO/build/linux)
-declare -A out=([base]=$REPO/build/out-bench-base [objext]=$REPO/build/out-bench)
+# The baseline build dir is the one vm/baseline-test.sh uses (same config).
+declare -A out=([base]=$REPO/build/out-vm-base [objext]=$REPO/build/out-bench)
 
 gcc -O2 -Wall -Wextra -Werror -static -o "$RES/fsnbench" "$HERE/fsnbench.c"
 for k in base objext; do
@@ -72,7 +73,13 @@ spread() {
 	cat "$RES/$2"-*.log | tr -d '\r' | awk -v c="$1" '$1 == "fsnbench" && $2 == c { print $4 }' |
 		sort -g | sed -n '1p;$p' | paste -sd' ' | awk '{ printf "%.2f-%.2f", $1, $2 }'
 }
-slab() { tr -d '\r' < "$RES/$2-1.log" | awk -v c="$1" '$1 == "slabinfo:" && $2 == c { print $5 " B, " $6 " per slab" }'; }
+# slab CACHE KERNEL: object size, objects per slab, slab size, and the
+# memory one object really takes (slab size / objects per slab).
+slab() {
+	tr -d '\r' < "$RES/$2-1.log" | awk -v c="$1" '$1 == "slabinfo:" && $2 == c {
+		printf "%d B, %d per %d KiB slab, %.1f B/object\n", $5, $6, $7 * 4,
+			$7 * 4096 / $6 }'
+}
 
 {
 	echo "| case | baseline ns/op | objext ns/op | objext/baseline |"

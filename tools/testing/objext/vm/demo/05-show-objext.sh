@@ -5,12 +5,28 @@
 
 . /usr/lib/objext/tap.sh
 
+host=/sys/kernel/debug/objext/inode
+
 echo "OBJEXT-DEMO-BEGIN"
 echo "kernel: $(uname -r)"
-for f in /sys/kernel/debug/objext/*; do
-	echo "--- $f"
-	cat "$f"
-done
+echo "--- $host, nothing watched"
+cat $host
+
+# Three watched files: three extension areas, each with the fsnotify slot.
+mkdir -p /tmp/demo
+: > /tmp/demo/a
+: > /tmp/demo/b
+: > /tmp/demo/c
+inotifywait -q -m -e modify /tmp/demo/a /tmp/demo/b /tmp/demo/c > /dev/null &
+pid=$!
+sleep 1
+echo "--- $host, inotifywait watching 3 files"
+cat $host
+kill $pid
+wait $pid 2>/dev/null
+rm -rf /tmp/demo
+echo "--- $host, watches gone and files deleted"
+cat $host
 echo "--- /proc/slabinfo: inode caches (this debug kernel's objsize includes"
 echo "    KASAN and SLUB debug metadata; see BENCHMARKS.md for plain sizes)"
 printf '%-20s %8s %8s %11s %13s\n' cache active objsize objperslab pagesperslab
