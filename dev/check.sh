@@ -143,6 +143,14 @@ for cocci in "$REPO"/scripts/coccinelle/api/objext/*.cocci; do
 	echo "# $name.cocci report: lines ${got:-none}, marked ${want:-none}"
 	[ -n "$want" ] && [ "$got" = "$want" ]
 	result $? "$name.cocci reports exactly the marked uses in ${user#"$REPO"/}"
+
+	# Patch mode on the same input gives the reviewed expected file.
+	expected=${user%.c}.expected.c
+	(cd "$REPO" && spatch -D patch --very-quiet --no-includes --include-headers \
+		--cocci-file "$cocci" "${user#"$REPO"/}" -o "$LOG/$name.patched.c") \
+		>/dev/null 2>&1
+	out=$(diff -u "$expected" "$LOG/$name.patched.c" 2>&1)
+	expect_silence "$out" "$name.cocci patch mode turns ${user##*/} into ${expected##*/}"
 done
 
 # --- sparse and W=1 -------------------------------------------------------------

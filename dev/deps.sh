@@ -22,8 +22,9 @@ packages=(
 	dwarves ccache sparse coccinelle python3-ply python3-git
 	# VM boot tests and the userspace harness
 	qemu-system-x86 busybox-static liburcu-dev clang
-	# real notification clients run inside the VM
-	inotify-tools
+	# real notification clients run inside the VM (auditctl itself is
+	# unpacked from auditd by tools/testing/objext/vm/deb-tool.sh)
+	inotify-tools libauparse0
 	# tree tooling (dev/*.sh)
 	git rsync util-linux tar
 )

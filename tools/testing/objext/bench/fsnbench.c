@@ -15,6 +15,9 @@
  *                       watched (fsnotify_parent() has to look at the inode)
  *   write-watched       the same on a file with an IN_MODIFY watch
  *   watch-add-rm        inotify_add_watch() + inotify_rm_watch() pair
+ *   watch-fresh         the same pair on a new file each time (so the
+ *                       inode's first mark allocates its extension area),
+ *                       plus creating and unlinking the file
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -79,16 +82,18 @@ static double write_unwatched(void)
 	return ns;
 }
 
-static double write_sb_watched(void)
+/* Time writes to "target" while @watched has an IN_MODIFY watch. */
+static double write_with_watch(const char *watched)
 {
 	int in = inotify_init1(IN_NONBLOCK), fd;
 	double ns;
 
 	if (in < 0)
 		die("inotify_init1");
-	close(open_file("other"));
-	if (inotify_add_watch(in, path("other"), IN_MODIFY) < 0)
-		die("inotify_add_watch other");
+	close(open_file(watched));
+	/* Identical queued events merge, so the queue stays one event long. */
+	if (inotify_add_watch(in, path(watched), IN_MODIFY) < 0)
+		die("inotify_add_watch");
 	fd = open_file("target");
 	ns = time_writes(fd);
 	close(fd);
@@ -96,21 +101,14 @@ static double write_sb_watched(void)
 	return ns;
 }
 
+static double write_sb_watched(void)
+{
+	return write_with_watch("other");
+}
+
 static double write_watched(void)
 {
-	int in = inotify_init1(IN_NONBLOCK), fd;
-	double ns;
-
-	if (in < 0)
-		die("inotify_init1");
-	fd = open_file("target");
-	/* Identical queued events merge, so the queue stays one event long. */
-	if (inotify_add_watch(in, path("target"), IN_MODIFY) < 0)
-		die("inotify_add_watch target");
-	ns = time_writes(fd);
-	close(fd);
-	close(in);
-	return ns;
+	return write_with_watch("target");
 }
 
 static double watch_add_rm(void)
@@ -135,6 +133,32 @@ static double watch_add_rm(void)
 	return t0;
 }
 
+static double watch_fresh(void)
+{
+	int in = inotify_init1(IN_NONBLOCK), wd;
+	char name[32];
+	double t0;
+	long i;
+
+	if (in < 0)
+		die("inotify_init1");
+	t0 = now_ns();
+	for (i = 0; i < iterations; i++) {
+		snprintf(name, sizeof(name), "fresh%ld", i);
+		close(open_file(name));
+		wd = inotify_add_watch(in, path(name), IN_MODIFY);
+		if (wd < 0)
+			die("inotify_add_watch");
+		if (inotify_rm_watch(in, wd))
+			die("inotify_rm_watch");
+		if (unlink(path(name)))
+			die("unlink");
+	}
+	t0 = (now_ns() - t0) / iterations;
+	close(in);
+	return t0;
+}
+
 static const struct {
 	const char *name;
 	double (*run)(void);
@@ -144,6 +168,7 @@ static const struct {
 	{ "write-sb-watched", write_sb_watched, 1 },
 	{ "write-watched", write_watched, 1 },
 	{ "watch-add-rm", watch_add_rm, 10 },
+	{ "watch-fresh", watch_fresh, 10 },
 };
 
 int main(int argc, char **argv)

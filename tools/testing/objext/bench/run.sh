@@ -84,7 +84,7 @@ slab() {
 {
 	echo "| case | baseline ns/op | objext ns/op | objext/baseline |"
 	echo "|---|---:|---:|---:|"
-	for c in write-unwatched write-sb-watched write-watched watch-add-rm; do
+	for c in write-unwatched write-sb-watched write-watched watch-add-rm watch-fresh; do
 		b=$(median "$c" base) o=$(median "$c" objext)
 		printf '| %s | %s (%s) | %s (%s) | %.3f |\n' "$c" "$b" "$(spread "$c" base)" \
 			"$o" "$(spread "$c" objext)" "$(awk -v o="$o" -v b="$b" 'BEGIN { print o / b }')"
@@ -97,6 +97,6 @@ slab() {
 	done
 	echo
 	echo "$BOOTS boots per kernel, $REPEATS repeats per boot, $ITER iterations" \
-		"($((ITER / 10)) for watch-add-rm); median (min-max) over all;" \
+		"($((ITER / 10)) for watch-add-rm and watch-fresh); median (min-max) over all;" \
 		"QEMU TCG -icount shift=0 -smp 1: 1 ns = 1 guest instruction."
 } | tee "$RES/fsnotify.md"

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Input for the report-mode test of fsnotify_inode_marks.cocci: an
- * out-of-tree module still using the i_fsnotify_marks field.  Lines that
- * must be reported carry "report" in a comment; nothing else may be.
+ * Input for the tests of fsnotify_inode_marks.cocci: an out-of-tree
+ * module still using the i_fsnotify_marks field.  Report mode must list
+ * exactly the lines marked "report"; patch mode must turn this file into
+ * fsnotify_inode_marks_user.expected.c, rewriting the plain tests and the
+ * address-of, leaving the rest (and the module's own accessor) alone.
  */
 #include <linux/fs.h>
 #include <linux/fsnotify_backend.h>

@@ -111,6 +111,9 @@ for tool in inotifywait inotifywatch; do
 	path=$(command -v "$tool") || die "$tool not found (make deps installs inotify-tools)"
 	payload+=(--file "$path:/usr/bin/$tool")
 done
+auditctl=$("$HERE/deb-tool.sh" auditd /sbin/auditctl "$REPO/build/debs") ||
+	die "cannot get auditctl from the auditd package"
+payload+=(--file "$auditctl:/sbin/auditctl")
 # shellcheck disable=SC2086 # $TESTS is a whitespace-separated file list
 "$HERE/mkinitramfs.sh" -o "$INITRD" --timeout "$TEST_TIMEOUT" \
 	--env "OBJEXT_EXPECT_RELEASE=$release" \

@@ -5,7 +5,8 @@
 #
 # inotifywait -m -r watches a tmpfs tree while files and directories are
 # created, written, moved and removed; every event must be reported for
-# the right path.  inotifywatch counts writes to one file.  Passes on the
+# the right path.  inotifywatch counts writes.  Unmounting a filesystem
+# with a watched file on it delivers IN_UNMOUNT.  Passes on the
 # unpatched kernel and on ours alike: inode marks must keep working after
 # they move into an objext slot.
 
@@ -27,27 +28,41 @@ mkdir -p $d
 inotifywait -m -r -q -e create,modify,close_write,moved_from,moved_to,delete,delete_self \
 	--format '%e %w%f' $d > $log 2> $err &
 pid=$!
-# With -q inotifywait prints nothing once its watches are set: poll until
-# an event on a probe file shows up.
-i=0
-while [ $i -lt 50 ]; do
-	: > $d/probe
-	grep -q "^CREATE $d/probe\$" $log && break
-	sleep 0.1
-	i=$((i + 1))
-done
-rm -f $d/probe
+# seen LINE [TENTHS]: wait up to TENTHS/10 s (default 10 s) for
+# inotifywait to report LINE.
+seen() {
+	_s=0
+	while ! grep -qxF "$1" $log; do
+		[ $_s -lt "${2:-100}" ] || return 1
+		sleep 0.1
+		_s=$((_s + 1))
+	done
+}
+# ready DIR: create probe files in DIR until inotifywait reports one, so
+# that we know its watch on DIR is in place (-q prints nothing when set).
+ready() {
+	_r=0
+	while [ $_r -lt 30 ]; do
+		: > "$1/probe$_r"
+		seen "CREATE $1/probe$_r" 5 && return 0
+		_r=$((_r + 1))
+	done
+	return 1
+}
 
+ready $d && tap_ok "inotifywait watches $d" ||
+	tap_not_ok "inotifywait watches $d" "$(cat $err)"
 echo hello > $d/f
 echo more >> $d/f
 mv $d/f $d/g
 mkdir $d/sub
-sleep 0.3 # inotifywait -r adds its watch on sub/ when it sees the create
+ready $d/sub && tap_ok "inotifywait -r adds a watch on a new directory" ||
+	tap_not_ok "inotifywait -r adds a watch on a new directory"
 echo x > $d/sub/h
 mv $d/sub $d/sub2
 rm $d/g
 rm -r $d/sub2
-sleep 0.5
+seen "DELETE,ISDIR $d/sub2"
 kill $pid
 wait $pid 2>/dev/null
 
@@ -66,21 +81,56 @@ to=$(grep -n "^MOVED_TO $d/g\$" $log | cut -d: -f1)
 	tap_ok "inotifywait: MOVED_FROM before MOVED_TO" ||
 	tap_not_ok "inotifywait: MOVED_FROM before MOVED_TO" "lines $from, $to"
 
-# inotifywatch: 5 writes to one file, counted.
-: > $d/w
-inotifywatch -t 4 -e modify $d/w > /tmp/inotifywatch.out 2>&1 &
+# inotifywatch: one write to each of 5 files (different files, so that no
+# event merges into an identical one still queued), counted per file.
+mkdir -p $d
+for i in 1 2 3 4 5; do : > $d/w$i; done
+out=/tmp/inotifywatch.out
+inotifywatch -t 4 -e modify $d/w1 $d/w2 $d/w3 $d/w4 $d/w5 > $out 2>&1 &
 pid=$!
-sleep 1
-# Apart in time: inotify merges an event into an identical one still queued.
-for i in 1 2 3 4 5; do
-	echo $i >> $d/w
-	sleep 0.2
+i=0
+while ! grep -q 'Finished establishing' $out && [ $i -lt 30 ]; do
+	sleep 0.1
+	i=$((i + 1))
 done
+for i in 1 2 3 4 5; do echo $i >> $d/w$i; done
 wait $pid
-sed 's/^/# inotifywatch: /' /tmp/inotifywatch.out
-n=$(awk -v f=$d/w '$NF == f { print $1 }' /tmp/inotifywatch.out)
+sed 's/^/# inotifywatch: /' $out
+n=$(awk '$NF ~ /\/w[1-5]$/ { n += $1 } END { print n + 0 }' $out)
 [ "$n" = 5 ] && tap_ok "inotifywatch counts 5 modify events" ||
 	tap_not_ok "inotifywatch counts 5 modify events" "got '$n'"
-
 rm -rf $d
+
+# Unmount with watches in place (fsnotify_sb_delete): inotifywait hears
+# IN_UNMOUNT for the watched file, the unmount succeeds.
+img=/tmp/inotify-ext2.img
+mnt=/mnt/inotify-ext2
+dd if=/dev/zero of=$img bs=1M count=8 2>/dev/null
+mke2fs -q -F $img >/dev/null 2>&1
+mkdir -p $mnt
+dev=$(losetup -f)
+if losetup "$dev" $img && mount -t ext4 "$dev" $mnt; then
+	: > $mnt/file
+	log=/tmp/inotifywait-umount.log
+	: > $log
+	inotifywait -m -e unmount,modify --format '%e %w%f' $mnt/file > $log 2> $err &
+	pid=$!
+	i=0
+	while ! grep -q "MODIFY $mnt/file" $log && [ $i -lt 50 ]; do
+		echo x >> $mnt/file
+		sleep 0.1
+		i=$((i + 1))
+	done
+	umount $mnt && tap_ok "unmount with a watch inside" ||
+		tap_not_ok "unmount with a watch inside"
+	seen "UNMOUNT $mnt/file" && tap_ok "inotifywait: UNMOUNT $mnt/file" ||
+		tap_not_ok "inotifywait: UNMOUNT $mnt/file" "$(cat $log)"
+	kill $pid 2>/dev/null
+	wait $pid 2>/dev/null
+else
+	tap_not_ok "mount ext2 image on loop device $dev"
+fi
+losetup -d "$dev" 2>/dev/null
+rm -f $img
+
 tap_done

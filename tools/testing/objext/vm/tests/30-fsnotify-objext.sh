@@ -5,14 +5,18 @@
 # 30-fsnotify-objext.sh - inode marks live in the objext slot
 # fsnotify_inode_slot, and only marked inodes pay for it.
 #
-#  - the inode host lists the slot;
+#  - the inode host lists the slot, and no area is left over from the
+#    tests before this one (they removed their watches and files);
 #  - ordinary file activity allocates no extension area;
 #  - 50,000 watched files have exactly 50,000 areas (debugfs counters and
 #    the objext_inode line of /proc/slabinfo), which stay after the
 #    watches go (the slot lives as long as the inode) and are freed when
-#    the files are deleted;
+#    the files are deleted, or when their inodes are evicted;
+#  - four watchers racing to mark the same fresh files make one area
+#    per file;
 #  - with failslab on the objext_inode cache inotify_add_watch() fails
-#    with ENOMEM, nothing is leaked, and the next attempt works.
+#    with ENOMEM, leaves no area, mark or connector behind, and the next
+#    attempt works.
 #
 # On a kernel without objext none of this exists: the test fails there.
 
@@ -21,18 +25,31 @@
 host=/sys/kernel/debug/objext/inode
 field() { sed -n "s/^$1: //p" $host; }
 claimed() { awk '$1 == "fsnotify_inode_slot" { print $6 }' $host; }
-slab_active() { awk '$1 == "objext_inode" { print $2 }' /proc/slabinfo; }
+slab_active() { awk -v c="$1" '$1 == c { print $2 }' /proc/slabinfo; }
 
-# wait_live N: live_areas reaches N within 10 s (eviction is synchronous
-# on unlink, but give RCU-freed dentries time to let go of inodes).
-wait_live() {
+# wait_until CMD VALUE: CMD prints VALUE within 20 s (areas go when inodes
+# are evicted, marks when fsnotify's reaper has waited out SRCU).
+wait_until() {
 	_i=0
-	while [ "$(field live_areas)" != "$1" ] && [ $_i -lt 100 ]; do
+	while [ "$($1)" != "$2" ] && [ $_i -lt 200 ]; do
 		sleep 0.1
 		_i=$((_i + 1))
 	done
-	[ "$(field live_areas)" = "$1" ]
+	[ "$($1)" = "$2" ]
 }
+# wait_le CMD VALUE: CMD prints at most VALUE within 20 s (other tests'
+# marks may still be going, so fewer is fine).
+wait_le() {
+	_i=0
+	while [ "$($1)" -gt "$2" ] && [ $_i -lt 200 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	[ "$($1)" -le "$2" ]
+}
+live() { field live_areas; }
+marks() { slab_active inotify_inode_mark; }
+connectors() { slab_active fsnotify_mark_connector; }
 
 if [ ! -r $host ]; then
 	tap_not_ok "objext inode host exists" "no $host"
@@ -41,8 +58,10 @@ fi
 sed 's/^/# /' $host
 [ -n "$(claimed)" ] && tap_ok "inode host has the fsnotify_inode_slot" ||
 	tap_not_ok "inode host has the fsnotify_inode_slot"
+wait_until live 0 && tap_ok "no area left over from earlier tests" ||
+	tap_not_ok "no area left over from earlier tests" "live_areas $(live)"
+live0=$(live)
 
-live0=$(field live_areas)
 d=/tmp/fsn-objext
 rm -rf $d
 mkdir -p $d
@@ -54,10 +73,10 @@ while [ $i -lt 300 ]; do
 	i=$((i + 1))
 done
 rm -rf $d
-[ "$(field live_areas)" = "$live0" ] &&
+[ "$(live)" = "$live0" ] &&
 	tap_ok "unwatched file activity allocates no extension area" ||
 	tap_not_ok "unwatched file activity allocates no extension area" \
-		"live_areas $live0 -> $(field live_areas)"
+		"live_areas $live0 -> $(live)"
 
 # 50,000 watches, held while we look.
 n=50000
@@ -74,21 +93,16 @@ while ! grep -q '^# watches added' $out && [ $i -lt 1200 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
-live=$(field live_areas)
-[ "$live" = $((live0 + n)) ] &&
+[ "$(live)" = $((live0 + n)) ] &&
 	tap_ok "$n watched inodes have $n extension areas" ||
-	tap_not_ok "$n watched inodes have $n extension areas" "live_areas $live0 -> $live"
+	tap_not_ok "$n watched inodes have $n extension areas" "live_areas $live0 -> $(live)"
 [ "$(claimed)" -ge $n ] && tap_ok "fsnotify_inode_slot claimed on $n inodes" ||
 	tap_not_ok "fsnotify_inode_slot claimed on $n inodes" "claimed $(claimed)"
-if [ -r /proc/slabinfo ]; then
-	slab=$(slab_active)
-	grep -E '^(# name|objext_inode|shmem_inode_cache|inotify_inode_mark|fsnotify_mark_connector) ' \
-		/proc/slabinfo | sed 's/^/# slabinfo: /'
-	[ "${slab:-0}" -ge $n ] && tap_ok "objext_inode slab holds $n areas" ||
-		tap_not_ok "objext_inode slab holds $n areas" "active_objs ${slab:-none}"
-else
-	tap_skip "objext_inode slab holds $n areas" "no /proc/slabinfo"
-fi
+slab=$(slab_active objext_inode)
+grep -E '^(# name|objext_inode|shmem_inode_cache|inotify_inode_mark|fsnotify_mark_connector) ' \
+	/proc/slabinfo | sed 's/^/# slabinfo: /'
+[ "${slab:-0}" -ge $n ] && tap_ok "objext_inode slab holds $n areas" ||
+	tap_not_ok "objext_inode slab holds $n areas" "active_objs ${slab:-none}"
 echo >&3 # let inotify-many remove its watches and delete the files
 exec 3>&-
 wait $pid
@@ -96,26 +110,86 @@ rc=$?
 sed 's/^/# inotify-many: /' $out
 [ $rc -eq 0 ] && tap_ok "inotify-many passed" || tap_not_ok "inotify-many passed" "rc=$rc"
 rm -rf $d $fifo $out
-wait_live "$live0" && tap_ok "areas are freed with their inodes" ||
-	tap_not_ok "areas are freed with their inodes" "live_areas $(field live_areas), want $live0"
+wait_until live "$live0" && tap_ok "areas are freed with their inodes" ||
+	tap_not_ok "areas are freed with their inodes" "live_areas $(live), want $live0"
 
 # A watch removed from a file that stays: the area stays with the inode.
 mkdir -p $d
 : > $d/kept
+marks0=$(marks)
 inotifywait -q -t 1 -e modify $d/kept >/dev/null 2>&1
-[ "$(field live_areas)" = $((live0 + 1)) ] &&
+wait_le marks "$marks0" && tap_ok "the watch is gone when inotifywait exits" ||
+	tap_not_ok "the watch is gone when inotifywait exits" "marks $marks0 -> $(marks)"
+[ "$(live)" = $((live0 + 1)) ] &&
 	tap_ok "area outlives the watch, not the inode" ||
-	tap_not_ok "area outlives the watch, not the inode" "live_areas $(field live_areas)"
+	tap_not_ok "area outlives the watch, not the inode" "live_areas $(live)"
 rm -f $d/kept
-wait_live "$live0" && tap_ok "deleting the file frees it" ||
-	tap_not_ok "deleting the file frees it" "live_areas $(field live_areas)"
+wait_until live "$live0" && tap_ok "deleting the file frees it" ||
+	tap_not_ok "deleting the file frees it" "live_areas $(live)"
+
+# Four watchers race to mark the same 200 fresh files: one area each.
+i=0
+files=
+while [ $i -lt 200 ]; do
+	: > $d/r$i
+	files="$files $d/r$i"
+	i=$((i + 1))
+done
+pids=
+for w in 1 2 3 4; do
+	# shellcheck disable=SC2086 # one argument per file
+	inotifywait -q -t 60 -e modify $files >/dev/null 2>&1 &
+	pids="$pids $!"
+done
+# Give the four time to mark all files, then make sure no area is extra.
+wait_until live $((live0 + 200))
+sleep 1
+[ "$(live)" = $((live0 + 200)) ] && tap_ok "racing watchers make one area per file" ||
+	tap_not_ok "racing watchers make one area per file" "live_areas $live0 -> $(live)"
+# shellcheck disable=SC2086
+kill $pids
+# shellcheck disable=SC2086
+wait $pids 2>/dev/null
+rm -rf $d
+wait_until live "$live0" && tap_ok "and they go with the files" ||
+	tap_not_ok "and they go with the files" "live_areas $(live)"
+
+# Eviction, not unlink: watched files on ext4 stay, drop_caches evicts.
+img=/tmp/fsn-objext.img
+mnt=/mnt/fsn-objext
+dd if=/dev/zero of=$img bs=1M count=8 2>/dev/null
+mke2fs -q -F $img >/dev/null 2>&1
+mkdir -p $mnt
+dev=$(losetup -f)
+if losetup "$dev" $img && mount -t ext4 "$dev" $mnt; then
+	inotify-many --keep $mnt 100 > $out 2>&1
+	rc=$?
+	[ $rc -eq 0 ] || sed 's/^/# inotify-many: /' $out
+	[ "$(live)" = $((live0 + 100)) ] && tap_ok "100 once-watched ext4 inodes keep their areas" ||
+		tap_not_ok "100 once-watched ext4 inodes keep their areas" "rc=$rc live_areas $(live)"
+	sync
+	echo 2 > /proc/sys/vm/drop_caches
+	wait_until live "$live0" && tap_ok "evicting them frees the areas" ||
+		tap_not_ok "evicting them frees the areas" "live_areas $(live)"
+	umount $mnt
+else
+	tap_not_ok "mount ext2 image on loop device $dev"
+fi
+losetup -d "$dev" 2>/dev/null
+rm -f $img $out
 
 # Allocation failure: -ENOMEM to the caller, nothing half-done.
 fs=/sys/kernel/debug/failslab
 attr=/sys/kernel/slab/objext_inode/failslab
 if [ -w $attr ] && [ -d $fs ]; then
+	mkdir -p $d
 	: > $d/nomem
-	echo 1 > $attr
+	marks0=$(marks) conns0=$(connectors)
+	if echo 1 > $attr; then
+		tap_ok "failslab armed on objext_inode only"
+	else
+		tap_not_ok "failslab armed on objext_inode only" "is the cache merged? (slab_nomerge)"
+	fi
 	echo Y > $fs/cache-filter
 	echo N > $fs/ignore-gfp-wait
 	echo 100 > $fs/probability
@@ -130,14 +204,17 @@ if [ -w $attr ] && [ -d $fs ]; then
 	*"Cannot allocate memory"*) tap_ok "inotify_add_watch fails with ENOMEM" ;;
 	*) tap_not_ok "inotify_add_watch fails with ENOMEM" "rc=$rc $msg" ;;
 	esac
-	[ "$(field live_areas)" = "$live0" ] && tap_ok "failed watch leaves no area" ||
-		tap_not_ok "failed watch leaves no area" "live_areas $(field live_areas)"
+	[ "$(live)" = "$live0" ] && tap_ok "failed watch leaves no area" ||
+		tap_not_ok "failed watch leaves no area" "live_areas $(live)"
+	wait_le marks "$marks0" && wait_le connectors "$conns0" &&
+		tap_ok "failed watch leaves no mark or connector" ||
+		tap_not_ok "failed watch leaves no mark or connector" \
+			"marks $marks0 -> $(marks), connectors $conns0 -> $(connectors)"
 	inotifywait -q -t 1 -e modify $d/nomem >/dev/null 2>&1
 	[ $? -eq 2 ] && tap_ok "watch works once memory is back (timeout rc 2)" ||
 		tap_not_ok "watch works once memory is back (timeout rc 2)"
-	rm -f $d/nomem
+	rm -rf $d
 else
 	tap_skip "inotify_add_watch fails with ENOMEM" "no failslab (CONFIG_FAILSLAB)"
 fi
-rm -rf $d
 tap_done
