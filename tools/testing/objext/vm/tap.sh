@@ -57,3 +57,30 @@ tap_done() {
 	[ "$TAP_FAILED" -eq 0 ] && exit 0
 	exit 1
 }
+
+# scratch_fs_mount NAME: a fresh 8 MiB ext2 image (busybox mke2fs) at
+# /tmp/NAME.img on a loop device, mounted by the ext4 driver at
+# SCRATCH_MNT=/mnt/NAME.  Unlike tmpfs inodes, its inodes can be evicted
+# (drop_caches) and the filesystem unmounted under watches.  On failure,
+# shows the last kernel messages and returns 1.  Undo with
+# scratch_fs_release, also after a failure.
+scratch_fs_mount() {
+	SCRATCH_IMG=/tmp/$1.img SCRATCH_MNT=/mnt/$1
+	dd if=/dev/zero of="$SCRATCH_IMG" bs=1M count=8 2>/dev/null
+	mke2fs -q -F "$SCRATCH_IMG" >/dev/null 2>&1
+	mkdir -p "$SCRATCH_MNT"
+	SCRATCH_DEV=$(losetup -f)
+	losetup "$SCRATCH_DEV" "$SCRATCH_IMG" &&
+		mount -t ext4 "$SCRATCH_DEV" "$SCRATCH_MNT" && return 0
+	echo "# cannot mount $SCRATCH_IMG on $SCRATCH_DEV at $SCRATCH_MNT"
+	dmesg | tail -n 5 | sed 's/^/# /'
+	return 1
+}
+
+# scratch_fs_release: unmount (if still mounted), free the loop device,
+# delete the image.
+scratch_fs_release() {
+	umount "$SCRATCH_MNT" 2>/dev/null
+	losetup -d "$SCRATCH_DEV" 2>/dev/null
+	rm -f "$SCRATCH_IMG"
+}

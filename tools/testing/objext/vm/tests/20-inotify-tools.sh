@@ -103,13 +103,8 @@ rm -rf $d
 
 # Unmount with watches in place (fsnotify_sb_delete): inotifywait hears
 # IN_UNMOUNT for the watched file, the unmount succeeds.
-img=/tmp/inotify-ext2.img
-mnt=/mnt/inotify-ext2
-dd if=/dev/zero of=$img bs=1M count=8 2>/dev/null
-mke2fs -q -F $img >/dev/null 2>&1
-mkdir -p $mnt
-dev=$(losetup -f)
-if losetup "$dev" $img && mount -t ext4 "$dev" $mnt; then
+if scratch_fs_mount inotify-ext2; then
+	mnt=$SCRATCH_MNT
 	: > $mnt/file
 	log=/tmp/inotifywait-umount.log
 	: > $log
@@ -128,9 +123,8 @@ if losetup "$dev" $img && mount -t ext4 "$dev" $mnt; then
 	kill $pid 2>/dev/null
 	wait $pid 2>/dev/null
 else
-	tap_not_ok "mount ext2 image on loop device $dev"
+	tap_not_ok "mount a scratch ext2 filesystem"
 fi
-losetup -d "$dev" 2>/dev/null
-rm -f $img
+scratch_fs_release
 
 tap_done

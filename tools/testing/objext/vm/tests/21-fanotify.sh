@@ -15,20 +15,11 @@ mkdir -p /tmp/fan
 fanotify-inode /tmp/fan || rc=1
 rm -rf /tmp/fan
 
-img=/tmp/fan-ext2.img
-mnt=/mnt/fan-ext2
-dd if=/dev/zero of=$img bs=1M count=8 2>/dev/null
-mke2fs -q -F $img >/dev/null 2>&1
-mkdir -p $mnt
-dev=$(losetup -f)
-if losetup "$dev" $img && mount -t ext4 "$dev" $mnt; then
-	fanotify-inode --evictable $mnt || rc=1
-	umount $mnt
+if scratch_fs_mount fan-ext2; then
+	fanotify-inode --evictable "$SCRATCH_MNT" || rc=1
 else
-	echo "not ok - mount ext2 image on loop device $dev"
-	dmesg | tail -n 5 | sed 's/^/# /'
+	echo "not ok - mount a scratch ext2 filesystem"
 	rc=1
 fi
-losetup -d "$dev" 2>/dev/null
-rm -f $img
+scratch_fs_release
 exit $rc

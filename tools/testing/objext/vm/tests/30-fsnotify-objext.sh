@@ -155,14 +155,8 @@ wait_until live "$live0" && tap_ok "and they go with the files" ||
 	tap_not_ok "and they go with the files" "live_areas $(live)"
 
 # Eviction, not unlink: watched files on ext4 stay, drop_caches evicts.
-img=/tmp/fsn-objext.img
-mnt=/mnt/fsn-objext
-dd if=/dev/zero of=$img bs=1M count=8 2>/dev/null
-mke2fs -q -F $img >/dev/null 2>&1
-mkdir -p $mnt
-dev=$(losetup -f)
-if losetup "$dev" $img && mount -t ext4 "$dev" $mnt; then
-	inotify-many --keep $mnt 100 > $out 2>&1
+if scratch_fs_mount fsn-objext; then
+	inotify-many --keep "$SCRATCH_MNT" 100 > $out 2>&1
 	rc=$?
 	[ $rc -eq 0 ] || sed 's/^/# inotify-many: /' $out
 	[ "$(live)" = $((live0 + 100)) ] && tap_ok "100 once-watched ext4 inodes keep their areas" ||
@@ -171,12 +165,11 @@ if losetup "$dev" $img && mount -t ext4 "$dev" $mnt; then
 	echo 2 > /proc/sys/vm/drop_caches
 	wait_until live "$live0" && tap_ok "evicting them frees the areas" ||
 		tap_not_ok "evicting them frees the areas" "live_areas $(live)"
-	umount $mnt
 else
-	tap_not_ok "mount ext2 image on loop device $dev"
+	tap_not_ok "mount a scratch ext2 filesystem"
 fi
-losetup -d "$dev" 2>/dev/null
-rm -f $img $out
+scratch_fs_release
+rm -f $out
 
 # Allocation failure: -ENOMEM to the caller, nothing half-done.
 fs=/sys/kernel/debug/failslab
