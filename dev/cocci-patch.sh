@@ -34,7 +34,6 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 MARKER=$OBJEXT_GENERATED_MARKER
-COCCI_RE='--cocci-file (scripts/coccinelle/[^ ]+\.cocci)'
 
 usage() { die "usage: $0 generate PATCH [COCCI] | check [PATCH...] | list"; }
 
@@ -50,7 +49,7 @@ generated_patches() {
 render() {
 	local patch=$1 out=$2 cocci=${3:-} from err
 	if [[ -z $cocci ]]; then
-		cocci=$(grep -oE -- "$COCCI_RE" "$patch" | head -n1 | cut -d' ' -f2) || true
+		cocci=$(grep -oE -- "$OBJEXT_COCCI_ARG_RE" "$patch" | head -n1 | cut -d' ' -f2) || true
 	fi
 	[[ -n $cocci ]] || die "$patch names no semantic patch; give it: $0 generate PATCH COCCI"
 	[[ -f $OBJEXT_REPO/$cocci ]] || die "$patch: semantic patch $cocci not found"

@@ -348,7 +348,8 @@ objext_build_chain() {
 # Patches made by a semantic patch (dev/cocci-patch.sh) carry this line and
 # a --cocci-file argument in their message; export never rewrites them.
 OBJEXT_GENERATED_MARKER="Generated with:"
+OBJEXT_COCCI_ARG_RE='--cocci-file (scripts/coccinelle/[^ ]+\.cocci)'
 objext_is_generated_patch() {
 	grep -qxF -- "$OBJEXT_GENERATED_MARKER" "$1" &&
-		grep -qE -- '--cocci-file scripts/coccinelle/[^ ]+\.cocci' "$1"
+		grep -qE -- "$OBJEXT_COCCI_ARG_RE" "$1"
 }
