@@ -12,7 +12,9 @@
 #   coccinelle  generated patches equal spatch's output on the pristine tree;
 #               report mode finds no direct use left in the tree and finds
 #               exactly the marked uses in a test input
-#   tiny        allnoconfig (no fsnotify, so no objext) still builds
+#   tiny        allnoconfig (no fsnotify, no BPF, so no objext) still builds,
+#               and so does allnoconfig with BPF_SYSCALL (objext for BPF
+#               inode storage, no fsnotify, no LSM)
 #
 # "No new warning" compares the pristine and the patched tree, both built
 # with the VM test config, after dropping line numbers (patches move lines).
@@ -195,15 +197,30 @@ for obj in "${objs[@]}"; do
 done
 
 # --- configurations without the users -----------------------------------------
-# allnoconfig has no fsnotify, so nothing selects OBJEXT: struct inode has
-# neither i_objext nor the fsnotify fields, and every stub must build.
-OUT_TINY=$REPO/build/out-check-tiny
-(cd "$TREE" && "${MAKE[@]}" O="$OUT_TINY" allnoconfig &&
-	! grep -qE '^CONFIG_(FSNOTIFY|OBJEXT)=' "$OUT_TINY/.config" &&
-	"${MAKE[@]}" O="$OUT_TINY" vmlinux) >"$LOG/tiny.log" 2>&1
-rc=$?
-[ $rc -eq 0 ] || tail -n 20 "$LOG/tiny.log"
-result $rc "allnoconfig (CONFIG_FSNOTIFY=n, CONFIG_OBJEXT=n) builds vmlinux"
+# tiny_build NAME FRAGMENT PATTERN [WANT]: allnoconfig plus the config
+# lines in FRAGMENT builds vmlinux; no line of its .config matches
+# PATTERN, and one matches WANT if given.
+tiny_build() {
+	local out=$REPO/build/out-check-$1
+	mkdir -p "$out"
+	printf '%s\n' "$2" >"$out/objext-allno.config"
+	(cd "$TREE" && "${MAKE[@]}" O="$out" \
+		KCONFIG_ALLCONFIG="$out/objext-allno.config" allnoconfig &&
+		! grep -E "$3" "$out/.config" &&
+		grep -E "${4:-.}" "$out/.config" >/dev/null &&
+		"${MAKE[@]}" O="$out" vmlinux) >"$LOG/$1.log" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] || tail -n 20 "$LOG/$1.log"
+	return $rc
+}
+# allnoconfig has neither fsnotify nor BPF nor LSMs, so nothing selects
+# OBJEXT: struct inode has no i_objext, and every stub must build.
+tiny_build tiny "" '^CONFIG_(FSNOTIFY|BPF_SYSCALL|SECURITY|OBJEXT)='
+result $? "allnoconfig (no FSNOTIFY, BPF_SYSCALL, SECURITY, OBJEXT) builds vmlinux"
+# BPF inode storage with objext but without fsnotify, LSMs or the BPF LSM.
+tiny_build tiny-bpf CONFIG_BPF_SYSCALL=y '^CONFIG_(FSNOTIFY|SECURITY|BPF_LSM)=' \
+	'^CONFIG_OBJEXT=y'
+result $? "allnoconfig + BPF_SYSCALL (OBJEXT, no FSNOTIFY, SECURITY, BPF_LSM) builds vmlinux"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -22,6 +22,9 @@ packages=(
 	dwarves ccache sparse coccinelle python3-ply python3-git
 	# VM boot tests and the userspace harness
 	qemu-system-x86 busybox-static liburcu-dev clang
+	# BPF test programs: clang -target bpf, vmlinux.h and skeletons from
+	# bpftool, a static loader linked with libbpf (libbpf-dev)
+	bpftool libbpf-dev zlib1g-dev
 	# real notification clients run inside the VM (auditctl itself is
 	# unpacked from auditd by tools/testing/objext/vm/deb-tool.sh)
 	inotify-tools libauparse0

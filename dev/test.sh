@@ -17,7 +17,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # clone elsewhere (CI) still hits the cache of an earlier build.
 export CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=true
 LOGS=$REPO/build/logs
-ALL_STEPS=(harness logcheck kunit vm vm-base check)
+ALL_STEPS=(harness logcheck kunit vm vm-lsm-off vm-base check)
 
 step_cmd() {
 	case "$1" in
@@ -25,6 +25,10 @@ step_cmd() {
 	logcheck) "$REPO/tools/testing/objext/vm/selftest/run-selftest.sh" ;;
 	kunit)	"$REPO/tools/testing/objext/kunit.sh" ;;
 	vm)	"$REPO/tools/testing/objext/vm/boot-test.sh" ;;
+	# the kernel of the vm step again, without the BPF LSM
+	vm-lsm-off) "$REPO/tools/testing/objext/vm/boot-test.sh" --no-build \
+		--tag lsm-off --append lsm=capability --tests \
+		"$REPO/tools/testing/objext/vm/tests/43-bpf-inode-storage-no-bpf-lsm.sh" ;;
 	vm-base) "$REPO/tools/testing/objext/vm/baseline-test.sh" ;;
 	check)	"$REPO/dev/check.sh" ;;
 	*)	echo "unknown step $1" >&2; return 2 ;;

@@ -100,13 +100,18 @@ EXPORT_SYMBOL_GPL(__objext_add);
 void __objext_destroy(struct objext_host *host, struct objext __rcu **extp,
 		      void *owner)
 {
-	struct objext *ext = rcu_replace_pointer(*extp, NULL, true);
+	struct objext *ext = rcu_dereference_protected(*extp, true);
 	unsigned long active;
 	unsigned int i;
 
 	if (!ext)
 		return;
 
+	/*
+	 * Destructors run with the area still attached: generic code they
+	 * call back into (BPF local storage, say) may find its slot through
+	 * the object.  Nobody claims slots any more, so the bits are stable.
+	 */
 	active = READ_ONCE(ext->active);
 	for_each_set_bit(i, &active, host->nr_slots) {
 		const struct objext_slot *slot = host->slots[i];
@@ -115,6 +120,7 @@ void __objext_destroy(struct objext_host *host, struct objext __rcu **extp,
 			slot->destroy(objext_data(ext, slot), owner);
 		atomic_long_dec(&host->nr_claimed[i]);
 	}
+	RCU_INIT_POINTER(*extp, NULL);
 	atomic_long_dec(&host->nr_live);
 	kfree_rcu(ext, rcu);
 }

@@ -20,8 +20,8 @@ struct objext_test_obj {
 	/* Sequence number of each slot's destructor call, 0 if none. */
 	unsigned int destroyed[OBJEXT_TEST_SLOTS];
 	unsigned int nr_destroyed;
-	/* A destructor found the area still attached. */
-	bool attached;
+	/* Destructors that found their data through the object. */
+	unsigned int nr_found;
 };
 
 struct objext_test_wide {
@@ -68,11 +68,13 @@ static void objext_test_destroy(void *data, void *owner)
 	struct objext_test_obj *obj = owner;
 	unsigned int i;
 
-	if (rcu_access_pointer(obj->ext))
-		obj->attached = true;
-	for (i = 0; i < OBJEXT_TEST_SLOTS; i++)
-		if (data == (void *)obj->area + objext_test_slots[i]->offset)
-			obj->destroyed[i] = ++obj->nr_destroyed;
+	for (i = 0; i < OBJEXT_TEST_SLOTS; i++) {
+		if (data != (void *)obj->area + objext_test_slots[i]->offset)
+			continue;
+		obj->destroyed[i] = ++obj->nr_destroyed;
+		if (objext_find(&obj->ext, objext_test_slots[i]) == data)
+			obj->nr_found++;
+	}
 }
 
 static struct objext *objext_test_area(struct objext_test_obj *obj)
@@ -194,8 +196,8 @@ static void objext_test_destroy_claimed_once_in_order(struct kunit *test)
 
 	objext_test_teardown(&obj);
 	KUNIT_EXPECT_NULL(test, objext_test_area(&obj));
-	KUNIT_EXPECT_FALSE(test, obj.attached);
 	KUNIT_EXPECT_EQ(test, obj.nr_destroyed, 3);
+	KUNIT_EXPECT_EQ(test, obj.nr_found, 3);
 	KUNIT_EXPECT_EQ(test, obj.destroyed[objext_test_byte.index], 1);
 	KUNIT_EXPECT_EQ(test, obj.destroyed[objext_test_wide.index], 2);
 	KUNIT_EXPECT_EQ(test, obj.destroyed[objext_test_pointer.index], 3);

@@ -279,11 +279,12 @@ static inline void *objext_add(struct objext __rcu **extp,
  * @extp: The object's extension pointer.
  * @owner: The object, passed on to the destructors.
  *
- * Detaches the area, runs the destructor of every claimed slot once, in
- * slot-table order, and frees the area after an RCU grace period, so
- * lockless readers that found it can finish.  Destructors must in turn
- * free anything RCU readers may reach with RCU.  Does nothing if the
- * object has no area.
+ * Runs the destructor of every claimed slot once, in slot-table order,
+ * then detaches the area and frees it after an RCU grace period, so
+ * lockless readers that found it can finish.  While the destructors run,
+ * objext_find() on the object still returns their data.  Destructors must
+ * in turn free anything RCU readers may reach with RCU.  Does nothing if
+ * the object has no area.
  *
  * Context: Any context the destructors allow.  Nobody else claims slots
  * on the object any more.

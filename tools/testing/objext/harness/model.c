@@ -118,7 +118,8 @@ static void model_destroy(void *data, void *owner)
 		calls[nr_calls].slot = s;
 		calls[nr_calls].same_data = s >= 0 &&
 			!memcmp(data, model[obj->id].data[s], m_slot[s].size);
-		calls[nr_calls].attached = rcu_access_pointer(obj->ext);
+		calls[nr_calls].attached = s >= 0 &&
+			objext_find(&obj->ext, &m_slot[s]) == data;
 	}
 	nr_calls++;
 }
@@ -246,7 +247,7 @@ static bool step_destroy(unsigned int o)
 			    o, s) ||
 		    !MCHECK(calls[n].slot == (int)s, "obj %u call %u", o, n) ||
 		    !MCHECK(calls[n].same_data, "obj %u slot %u", o, s) ||
-		    !MCHECK(!calls[n].attached, "obj %u slot %u", o, s))
+		    !MCHECK(calls[n].attached, "obj %u slot %u", o, s))
 			return false;
 		n++;
 	}

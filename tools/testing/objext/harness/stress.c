@@ -144,8 +144,8 @@ static void stress_destroy(void *data, void *owner)
 	}
 	if (obj->destroyed & BIT(s))
 		stress_error("obj %lu slot %u: destroyed twice", obj->tag, s);
-	if (rcu_access_pointer(obj->ext))
-		stress_error("obj %lu slot %u: area still attached",
+	if (objext_find(&obj->ext, s_table[s]) != data)
+		stress_error("obj %lu slot %u: data not found during teardown",
 			     obj->tag, s);
 	if (READ_ONCE(d->tag) != obj->tag)
 		stress_error("obj %lu slot %u: tag %lu", obj->tag, s,

@@ -85,7 +85,7 @@ static void unit_destroy(void *data, void *owner)
 	if (obj->nr_calls < ARRAY_SIZE(obj->calls)) {
 		obj->calls[obj->nr_calls].data = data;
 		obj->calls[obj->nr_calls].attached =
-			rcu_access_pointer(obj->ext) != NULL;
+			rcu_access_pointer(obj->ext) == obj->area;
 	}
 	obj->nr_calls++;
 }
@@ -336,7 +336,7 @@ static void test_destroy_claimed_once_in_order(void)
 	if (CHECK_EQ(obj.nr_calls, ARRAY_SIZE(expect))) {
 		for (i = 0; i < ARRAY_SIZE(expect); i++) {
 			CHECK(obj.calls[i].data == data[expect[i]]);
-			CHECK(!obj.calls[i].attached);
+			CHECK(obj.calls[i].attached);
 		}
 	}
 	CHECK_EQ(nr_live(&unit_host), 0);

@@ -14,6 +14,9 @@
 #   --tests "FILES"    test programs (default: vm/tests/*.sh)
 #   --file SRC[:DEST]  extra initramfs file (passed to mkinitramfs.sh); repeatable
 #   --append "ARGS"    extra kernel command line
+#   --tag NAME         name this run's initramfs and logs in --out after
+#                      NAME (objext-vm-NAME.log, ...), so that a second
+#                      boot of the same kernel keeps the first one's files
 #   --timeout SECS     VM timeout (default 900)
 #   --test-timeout S   per-test timeout inside the VM (default 300)
 #   --accel MODE       tcg (default) | kvm | auto
@@ -37,6 +40,7 @@ EXTRA_FRAGS=
 BUILD=1
 TESTS=
 APPEND=
+TAG=
 TIMEOUT=900
 TEST_TIMEOUT=300
 ACCEL=tcg
@@ -56,6 +60,7 @@ while [ $# -gt 0 ]; do
 	--tests)          TESTS=${2:?}; shift 2 ;;
 	--file)           extra_files+=(--file "${2:?}"); shift 2 ;;
 	--append)         APPEND=${2?}; shift 2 ;;
+	--tag)            TAG=-${2:?}; shift 2 ;;
 	--timeout)        TIMEOUT=${2:?}; shift 2 ;;
 	--test-timeout)   TEST_TIMEOUT=${2:?}; shift 2 ;;
 	--accel)          ACCEL=${2:?}; shift 2 ;;
@@ -97,7 +102,7 @@ t1=$(date +%s)
 if [ -z "$TESTS" ]; then
 	TESTS=$(ls "$HERE"/tests/*.sh 2>/dev/null || true)
 fi
-INITRD=$OUT/objext-initramfs.cpio.gz
+INITRD=$OUT/objext-initramfs$TAG.cpio.gz
 # Payload: our static test programs (vm/progs) and the real clients the
 # tests drive, all in /usr/bin.
 payload=()
@@ -107,6 +112,11 @@ for src in "$HERE"/progs/*.c; do
 	prog=$(basename "$src" .c)
 	payload+=(--file "$OUT/objext-progs/$prog:/usr/bin/$prog")
 done
+# The BPF programs are compiled against this kernel's BTF.
+make -s -C "$HERE/bpf" VMLINUX="$OUT/vmlinux" O="$OUT/objext-bpf" ||
+	die "building the BPF test programs in $HERE/bpf failed"
+payload+=(--file "$OUT/objext-bpf/bpf-inode-storage:/usr/bin/bpf-inode-storage")
+payload+=(--file "$HERE/bpf/inode-storage-checks.sh:/usr/lib/objext/inode-storage-checks.sh")
 for tool in inotifywait inotifywatch; do
 	path=$(command -v "$tool") || die "$tool not found (make deps installs inotify-tools)"
 	payload+=(--file "$path:/usr/bin/$tool")
@@ -122,7 +132,7 @@ payload+=(--file "$auditctl:/sbin/auditctl")
 	"${payload[@]}" "${extra_files[@]+"${extra_files[@]}"}" $TESTS
 
 # --- 3. boot -------------------------------------------------------------------
-LOG=$OUT/objext-vm.log
+LOG=$OUT/objext-vm$TAG.log
 quiet=(--quiet)
 [ "$VERBOSE" -eq 1 ] && quiet=()
 vm_rc=0
@@ -133,8 +143,8 @@ t2=$(date +%s)
 
 # --- 4. verdict -------------------------------------------------------------------
 check_rc=0
-"$HERE/check-log.sh" --src "$SRC" "$LOG" | tee "$OUT/objext-check.log" || check_rc=$?
-line=$(grep -E '^check-log: RESULT=' "$OUT/objext-check.log" | tail -n1 || true)
+"$HERE/check-log.sh" --src "$SRC" "$LOG" | tee "$OUT/objext-check$TAG.log" || check_rc=$?
+line=$(grep -E '^check-log: RESULT=' "$OUT/objext-check$TAG.log" | tail -n1 || true)
 get() { grep -oE "$1=[0-9]+" <<<"$line" | cut -d= -f2 || echo 0; }
 vm_pass=$(get vm_pass) vm_fail=$(get vm_fail) vm_skip=$(get vm_skip)
 ku_pass=$(get kunit_pass) ku_fail=$(get kunit_fail) ku_skip=$(get kunit_skip)

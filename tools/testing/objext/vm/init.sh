@@ -39,6 +39,9 @@ mount -t tmpfs -o mode=1777 tmpfs /tmp
 mount -t tmpfs -o mode=0755 tmpfs /run
 mkdir -p /dev/pts /dev/shm
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+# Boot messages for tests that look at them, before later tests' messages
+# push them out of the ring buffer.
+dmesg >/tmp/objext-boot-dmesg
 
 # Settings baked in by mkinitramfs.sh (--env KEY=VALUE), exported to tests.
 OBJEXT_VM_TIMEOUT=300

@@ -18,7 +18,8 @@
 #   --qemu-arg ARG      extra raw QEMU argument; repeatable
 #
 # Default command line: console=ttyS0 panic=-1 oops=panic panic_on_warn=0
-#   slab_nomerge
+#   slab_nomerge lsm.debug
+#   - lsm.debug: the LSM framework logs its blob sizes (42-lsm-inode-blob);
 #   - slab_nomerge: every slab cache keeps its own /proc/slabinfo line and
 #     failslab switch (objext_inode would otherwise alias kmalloc-cg-32);
 #   - oops=panic + panic=-1 (reboot at once) + QEMU -no-reboot: an oops ends
@@ -63,7 +64,7 @@ command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not installe
 case "$ACCEL" in tcg|kvm|auto) ;; *) die "--accel must be tcg, kvm or auto" ;; esac
 mkdir -p "$(dirname "$LOG")"
 
-CMDLINE="console=ttyS0 panic=-1 oops=panic panic_on_warn=0 slab_nomerge $APPEND"
+CMDLINE="console=ttyS0 panic=-1 oops=panic panic_on_warn=0 slab_nomerge lsm.debug $APPEND"
 
 # qemu_cmd ACCEL: print nothing, fill the global array QEMU with the
 # command for the given accelerator.

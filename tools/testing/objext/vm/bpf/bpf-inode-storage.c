@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpf-inode-storage - load and drive the inode storage test programs of
+ * inode_storage.bpf.c (embedded as a libbpf skeleton).
+ *
+ *   attach PIN DEVPATH PROG...  load PROGs, count writes on DEVPATH's
+ *                               filesystem, attach, pin the links, the
+ *                               counter map and the statistics in PIN
+ *   read PIN FILE...            print each FILE's counter, or "none"
+ *   update PIN FILE N           set FILE's counter to N (map syscall)
+ *   delete PIN FILE             delete FILE's counter (map syscall)
+ *   stats PIN                   print the programs' statistics
+ *   load PROG                   load PROG only: exit 0 if the kernel
+ *                               accepts it, 1 if it refuses it
+ *   stress DIR SECONDS THREADS  THREADS threads create, write, stat and
+ *                               unlink files in DIR while another thread
+ *                               attaches the fentry counter and frees its
+ *                               map over and over
+ *
+ * Programs: count_write_fentry, drop_on_fsync, count_write_lsm,
+ * nested_get, count_selem_alloc, count_selem_free, kprobe_scalar_inode.
+ * Unpinning (rm -r PIN) detaches them and frees the map once nothing else
+ * holds it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/types.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "inode_storage.h"
+
+#include "inode_storage.skel.h"
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "bpf-inode-storage: ");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(2);
+}
+
+/* The kernel's dev_t (MKDEV: 12-bit major, 20-bit minor). */
+static __u32 kernel_dev(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		die("stat %s: %s", path, strerror(errno));
+	return (major(st.st_dev) << 20) | minor(st.st_dev);
+}
+
+static struct inode_storage *open_with(char **progs, int nr)
+{
+	struct inode_storage *skel = inode_storage__open();
+	int i;
+
+	if (!skel)
+		die("cannot open the BPF object: %s", strerror(errno));
+	for (i = 0; i < nr; i++) {
+		struct bpf_program *prog =
+			bpf_object__find_program_by_name(skel->obj, progs[i]);
+
+		if (!prog)
+			die("no program %s", progs[i]);
+		bpf_program__set_autoload(prog, true);
+	}
+	return skel;
+}
+
+static int pin_fd(const char *pin, const char *name)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", pin, name);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		die("bpf_obj_get %s: %s", path, strerror(errno));
+	return fd;
+}
+
+static void pin_map(struct bpf_map *map, const char *pin, const char *name)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", pin, name);
+	if (bpf_map__pin(map, path))
+		die("pin %s: %s", path, strerror(errno));
+}
+
+static int cmd_attach(int argc, char **argv)
+{
+	struct inode_storage *skel;
+	char path[4096];
+	int i;
+
+	if (argc < 3)
+		die("usage: attach PIN DEVPATH PROG...");
+	skel = open_with(argv + 2, argc - 2);
+	skel->rodata->target_dev = kernel_dev(argv[1]);
+	if (inode_storage__load(skel))
+		die("load: %s", strerror(errno));
+	if (mkdir(argv[0], 0700) && errno != EEXIST)
+		die("mkdir %s: %s", argv[0], strerror(errno));
+	for (i = 2; i < argc; i++) {
+		struct bpf_program *prog =
+			bpf_object__find_program_by_name(skel->obj, argv[i]);
+		struct bpf_link *link = bpf_program__attach(prog);
+
+		if (!link)
+			die("attach %s: %s", argv[i], strerror(errno));
+		snprintf(path, sizeof(path), "%s/%s", argv[0], argv[i]);
+		if (bpf_link__pin(link, path))
+			die("pin %s: %s", path, strerror(errno));
+	}
+	pin_map(skel->maps.counters, argv[0], "counters");
+	pin_map(skel->maps.bss, argv[0], "stats");
+	inode_storage__destroy(skel);
+	return 0;
+}
+
+static int open_file(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		die("open %s: %s", path, strerror(errno));
+	return fd;
+}
+
+static int cmd_read(int argc, char **argv)
+{
+	struct inode_counter c;
+	int map, i;
+
+	if (argc < 2)
+		die("usage: read PIN FILE...");
+	map = pin_fd(argv[0], "counters");
+	for (i = 1; i < argc; i++) {
+		int fd = open_file(argv[i]);
+
+		if (!bpf_map_lookup_elem(map, &fd, &c))
+			printf("%s writes=%llu ino=%llu\n", argv[i],
+			       (unsigned long long)c.writes,
+			       (unsigned long long)c.ino);
+		else if (errno == ENOENT)
+			printf("%s none\n", argv[i]);
+		else
+			die("lookup %s: %s", argv[i], strerror(errno));
+		close(fd);
+	}
+	return 0;
+}
+
+static int cmd_update(int argc, char **argv)
+{
+	struct inode_counter c = {};
+	struct stat st;
+	int map, fd;
+
+	if (argc != 3)
+		die("usage: update PIN FILE N");
+	map = pin_fd(argv[0], "counters");
+	fd = open_file(argv[1]);
+	if (fstat(fd, &st))
+		die("stat %s: %s", argv[1], strerror(errno));
+	c.writes = strtoull(argv[2], NULL, 0);
+	c.ino = st.st_ino;
+	if (bpf_map_update_elem(map, &fd, &c, BPF_ANY))
+		die("update %s: %s", argv[1], strerror(errno));
+	return 0;
+}
+
+static int cmd_delete(int argc, char **argv)
+{
+	int map, fd;
+
+	if (argc != 2)
+		die("usage: delete PIN FILE");
+	map = pin_fd(argv[0], "counters");
+	fd = open_file(argv[1]);
+	if (bpf_map_delete_elem(map, &fd))
+		die("delete %s: %s", argv[1], strerror(errno));
+	return 0;
+}
+
+static int cmd_stats(int argc, char **argv)
+{
+	struct inode_storage__bss bss;
+	int zero = 0, map;
+
+	if (argc != 1)
+		die("usage: stats PIN");
+	map = pin_fd(argv[0], "stats");
+	if (bpf_map_lookup_elem(map, &zero, &bss))
+		die("lookup stats: %s", strerror(errno));
+	printf("counted=%llu no_storage=%llu deleted=%llu nested=%llu nested_storage=%llu selem_alloc=%llu selem_free=%llu\n",
+	       (unsigned long long)bss.nr_counted,
+	       (unsigned long long)bss.nr_no_storage,
+	       (unsigned long long)bss.nr_deleted,
+	       (unsigned long long)bss.nr_nested,
+	       (unsigned long long)bss.nr_nested_storage,
+	       (unsigned long long)bss.nr_selem_alloc,
+	       (unsigned long long)bss.nr_selem_free);
+	return 0;
+}
+
+static int cmd_load(int argc, char **argv)
+{
+	struct inode_storage *skel;
+	int err;
+
+	if (argc != 1)
+		die("usage: load PROG");
+	skel = open_with(argv, 1);
+	err = inode_storage__load(skel);
+	inode_storage__destroy(skel);
+	printf("%s: %s\n", argv[0], err ? "refused" : "loaded");
+	return err ? 1 : 0;
+}
+
+/* --- stress ------------------------------------------------------------- */
+
+static const char *stress_dir;
+static volatile bool stress_stop;
+static __u32 stress_dev;
+static unsigned long stress_errors;
+
+static void stress_error(const char *what, const char *path)
+{
+	fprintf(stderr, "bpf-inode-storage: stress: %s %s: %s\n", what, path,
+		strerror(errno));
+	__atomic_add_fetch(&stress_errors, 1, __ATOMIC_RELAXED);
+}
+
+static void *stress_files(void *arg)
+{
+	unsigned long id = (unsigned long)arg, n = 0;
+	char path[4096];
+	struct stat st;
+
+	while (!stress_stop) {
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/f%lu-%lu", stress_dir, id,
+			 n++ % 64);
+		fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+		if (fd < 0) {
+			stress_error("open", path);
+			continue;
+		}
+		if (write(fd, "x", 1) != 1)
+			stress_error("write", path);
+		if (fstat(fd, &st) || stat(path, &st))
+			stress_error("stat", path);
+		close(fd);
+		if (unlink(path))
+			stress_error("unlink", path);
+	}
+	return (void *)n;
+}
+
+/* Load, attach, let the writers create storage, free it all; again. */
+static void *stress_maps(void *arg)
+{
+	char *progs[] = { "count_write_fentry" };
+	unsigned long rounds = 0;
+
+	(void)arg;
+	while (!stress_stop) {
+		struct inode_storage *skel = open_with(progs, 1);
+
+		skel->rodata->target_dev = stress_dev;
+		if (inode_storage__load(skel) || inode_storage__attach(skel))
+			die("stress: load/attach: %s", strerror(errno));
+		usleep(20000);
+		inode_storage__destroy(skel);
+		rounds++;
+	}
+	return (void *)rounds;
+}
+
+static int cmd_stress(int argc, char **argv)
+{
+	pthread_t maps, files[64];
+	int seconds, threads, i;
+	unsigned long ops = 0;
+	void *ret;
+
+	if (argc != 3)
+		die("usage: stress DIR SECONDS THREADS");
+	stress_dir = argv[0];
+	stress_dev = kernel_dev(stress_dir);
+	seconds = atoi(argv[1]);
+	threads = atoi(argv[2]);
+	if (threads < 1 || threads > 64)
+		die("stress: 1 to 64 threads");
+
+	for (i = 0; i < threads; i++)
+		pthread_create(&files[i], NULL, stress_files,
+			       (void *)(unsigned long)i);
+	pthread_create(&maps, NULL, stress_maps, NULL);
+	sleep(seconds);
+	stress_stop = true;
+	for (i = 0; i < threads; i++) {
+		pthread_join(files[i], &ret);
+		ops += (unsigned long)ret;
+	}
+	pthread_join(maps, &ret);
+	printf("stress: %lu file cycles, %lu map lifetimes, %lu errors\n",
+	       ops, (unsigned long)ret, stress_errors);
+	return stress_errors ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int argc, char **argv);
+	} cmds[] = {
+		{ "attach", cmd_attach }, { "read", cmd_read },
+		{ "update", cmd_update }, { "delete", cmd_delete },
+		{ "stats", cmd_stats },	  { "load", cmd_load },
+		{ "stress", cmd_stress },
+	};
+	size_t i;
+
+	if (argc < 2)
+		die("usage: bpf-inode-storage attach|read|update|delete|stats|load|stress ...");
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 2, argv + 2);
+	die("unknown command %s", argv[1]);
+	return 2;
+}

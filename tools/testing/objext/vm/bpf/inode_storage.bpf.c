@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * BPF side of the inode storage tests: per-inode write counters kept in
+ * BPF inode local storage.  Every program is off by default ("?"); the
+ * loader, bpf-inode-storage.c, turns on the ones a test asks for.
+ *
+ * Only inodes of the filesystem whose device the loader puts in
+ * target_dev are counted, so that the test shell's own writes elsewhere
+ * do not create storage.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "inode_storage.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define MAY_WRITE	0x2
+
+struct {
+	__uint(type, BPF_MAP_TYPE_INODE_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct inode_counter);
+} counters SEC(".maps");
+
+const volatile __u32 target_dev;
+
+/* Read by the loader through the skeleton's bss. */
+__u64 nr_counted;
+__u64 nr_no_storage;
+__u64 nr_deleted;
+__u64 nr_nested;
+__u64 nr_nested_storage;
+__u64 nr_selem_alloc;
+__u64 nr_selem_free;
+
+static void count_write(struct inode *inode)
+{
+	struct inode_counter *c;
+
+	if (inode->i_sb->s_dev != target_dev)
+		return;
+	c = bpf_inode_storage_get(&counters, inode, 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!c) {
+		__sync_fetch_and_add(&nr_no_storage, 1);
+		return;
+	}
+	__sync_fetch_and_add(&c->writes, 1);
+	c->ino = inode->i_ino;
+	__sync_fetch_and_add(&nr_counted, 1);
+}
+
+/* Tracing: every write(2) and friends, before anything else happens. */
+SEC("?fentry/vfs_write")
+int BPF_PROG(count_write_fentry, struct file *file)
+{
+	count_write(file->f_inode);
+	return 0;
+}
+
+/* fsync() drops the counter of the file, from a tracing program. */
+SEC("?fentry/vfs_fsync_range")
+int BPF_PROG(drop_on_fsync, struct file *file)
+{
+	struct inode *inode = file->f_inode;
+
+	if (inode->i_sb->s_dev != target_dev)
+		return 0;
+	if (!bpf_inode_storage_delete(&counters, inode))
+		__sync_fetch_and_add(&nr_deleted, 1);
+	return 0;
+}
+
+/* The same counter from the BPF LSM, as inode storage always allowed. */
+SEC("?lsm/file_permission")
+int BPF_PROG(count_write_lsm, struct file *file, int mask)
+{
+	if (mask & MAY_WRITE)
+		count_write(file->f_inode);
+	return 0;
+}
+
+/*
+ * Fires inside the storage code, while another program's helper call (or
+ * a map syscall) is creating an element, and asks for storage on the
+ * current directory.  The recursion guard must make the helper return
+ * NULL without creating anything rather than take the storage locks
+ * again.
+ */
+SEC("?fentry/bpf_selem_alloc")
+int BPF_PROG(nested_get)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct inode *cwd = task->fs->pwd.dentry->d_inode;
+
+	__sync_fetch_and_add(&nr_nested, 1);
+	if (bpf_inode_storage_get(&counters, cwd, 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE))
+		__sync_fetch_and_add(&nr_nested_storage, 1);
+	return 0;
+}
+
+/*
+ * Element accounting for every local storage map: elements allocated
+ * minus elements handed to bpf_selem_free() (which frees them after a
+ * grace period) is the number of live elements, exactly, where
+ * /proc/slabinfo would drown them in other kmalloc users.
+ */
+SEC("?fexit/bpf_selem_alloc")
+int BPF_PROG(count_selem_alloc, struct bpf_local_storage_map *smap,
+	     void *owner, void *value, bool charge_mem, gfp_t gfp_flags,
+	     struct bpf_local_storage_elem *selem)
+{
+	if (selem)
+		__sync_fetch_and_add(&nr_selem_alloc, 1);
+	return 0;
+}
+
+SEC("?fentry/bpf_selem_free")
+int BPF_PROG(count_selem_free)
+{
+	__sync_fetch_and_add(&nr_selem_free, 1);
+	return 0;
+}
+
+/*
+ * Must not load: a kprobe has no typed inode pointer, only a number, and
+ * the verifier must refuse to let it pass that as an inode.
+ */
+SEC("?kprobe/vfs_write")
+int BPF_KPROBE(kprobe_scalar_inode, struct file *file)
+{
+	bpf_inode_storage_get(&counters, (struct inode *)file, 0,
+			      BPF_LOCAL_STORAGE_GET_F_CREATE);
+	return 0;
+}
