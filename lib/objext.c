@@ -45,14 +45,14 @@ static struct objext *objext_install(struct objext __rcu **extp,
 	ext = objext_alloc_area(host, gfp);
 	if (!ext)
 		/* A racing claimer may have succeeded where we failed. */
-		return objext_deref(extp);
+		return objext_area(extp);
 
 	/* Full barrier: readers see the zeroed area before the pointer. */
 	old = unrcu_pointer(cmpxchg(extp, NULL, RCU_INITIALIZER(ext)));
 	if (old) {
 		/* Lost the race; ours was never visible to anyone. */
 		kmem_cache_free(host->cache, ext);
-		return old;
+		return old == OBJEXT_DEAD ? NULL : old;
 	}
 	atomic_long_inc(&host->nr_live);
 	return ext;
@@ -68,7 +68,8 @@ static struct objext *objext_install(struct objext __rcu **extp,
  * marks @slot claimed.  Call objext_add() instead.
  *
  * Context: As for objext_add().
- * Return: The slot data, or %NULL if the area could not be allocated.
+ * Return: The slot data, or %NULL if the area could not be allocated or
+ * the object has been torn down.
  */
 void *__objext_add(struct objext __rcu **extp,
 		   const struct objext_slot *slot, gfp_t gfp)
@@ -76,6 +77,8 @@ void *__objext_add(struct objext __rcu **extp,
 	struct objext_host *host = slot->host;
 	struct objext *ext = objext_deref(extp);
 
+	if (ext == OBJEXT_DEAD)
+		return NULL;
 	if (!ext) {
 		ext = objext_install(extp, host, gfp);
 		if (!ext)
@@ -100,12 +103,14 @@ EXPORT_SYMBOL_GPL(__objext_add);
 void __objext_destroy(struct objext_host *host, struct objext __rcu **extp,
 		      void *owner)
 {
-	struct objext *ext = rcu_dereference_protected(*extp, true);
+	struct objext *ext = objext_area(extp);
 	unsigned long active;
 	unsigned int i;
 
-	if (!ext)
+	if (!ext) {
+		RCU_INIT_POINTER(*extp, OBJEXT_DEAD);
 		return;
+	}
 
 	/*
 	 * Destructors run with the area still attached: generic code they
@@ -120,7 +125,7 @@ void __objext_destroy(struct objext_host *host, struct objext __rcu **extp,
 			slot->destroy(objext_data(ext, slot), owner);
 		atomic_long_dec(&host->nr_claimed[i]);
 	}
-	RCU_INIT_POINTER(*extp, NULL);
+	RCU_INIT_POINTER(*extp, OBJEXT_DEAD);
 	atomic_long_dec(&host->nr_live);
 	kfree_rcu(ext, rcu);
 }

@@ -195,7 +195,7 @@ static void objext_test_destroy_claimed_once_in_order(struct kunit *test)
 					       GFP_KERNEL));
 
 	objext_test_teardown(&obj);
-	KUNIT_EXPECT_NULL(test, objext_test_area(&obj));
+	KUNIT_EXPECT_PTR_EQ(test, objext_test_area(&obj), OBJEXT_DEAD);
 	KUNIT_EXPECT_EQ(test, obj.nr_destroyed, 3);
 	KUNIT_EXPECT_EQ(test, obj.nr_found, 3);
 	KUNIT_EXPECT_EQ(test, obj.destroyed[objext_test_byte.index], 1);
@@ -216,6 +216,34 @@ static void objext_test_destroy_without_area(struct kunit *test)
 	objext_test_teardown(&obj);
 	KUNIT_EXPECT_EQ(test, obj.nr_destroyed, 0);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&objext_test_host.nr_live), live);
+}
+
+/* Teardown is final: a late claim fails and leaves nothing behind. */
+static void objext_test_add_after_destroy(struct kunit *test)
+{
+	struct objext_test_obj with = {}, without = {};
+	long live = atomic_long_read(&objext_test_host.nr_live);
+
+	KUNIT_ASSERT_NOT_NULL(test, objext_add(&with.ext, &objext_test_byte,
+					       GFP_KERNEL));
+	objext_test_teardown(&with);
+	objext_test_teardown(&without);
+
+	KUNIT_EXPECT_NULL(test, objext_add(&with.ext, &objext_test_wide,
+					   GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, objext_add(&with.ext, &objext_test_byte,
+					   GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, objext_add(&without.ext, &objext_test_byte,
+					   GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, objext_find(&with.ext, &objext_test_byte));
+	KUNIT_EXPECT_NULL(test, objext_find(&without.ext, &objext_test_byte));
+	KUNIT_EXPECT_FALSE(test, objext_claimed(&with.ext, &objext_test_byte));
+	KUNIT_EXPECT_PTR_EQ(test, objext_test_area(&without), OBJEXT_DEAD);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&objext_test_host.nr_live), live);
+
+	/* A third teardown, after the failed claims, has nothing to do. */
+	objext_test_teardown(&with);
+	KUNIT_EXPECT_EQ(test, with.nr_destroyed, 1);
 }
 
 static struct objext *objext_test_alloc_fails(struct objext_host *host,
@@ -425,6 +453,7 @@ static struct kunit_case objext_test_cases[] = {
 	KUNIT_CASE(objext_test_area_alignment),
 	KUNIT_CASE(objext_test_destroy_claimed_once_in_order),
 	KUNIT_CASE(objext_test_destroy_without_area),
+	KUNIT_CASE(objext_test_add_after_destroy),
 	KUNIT_CASE(objext_test_add_enomem),
 	KUNIT_CASE_SLOW(objext_test_concurrent_first_use),
 	KUNIT_CASE(objext_test_second_host),

@@ -196,6 +196,22 @@ void __objext_destroy(struct objext_host *host, struct objext __rcu **extp,
 /* The area lives as long as the object: a reference is as good as RCU. */
 #define objext_deref(extp)	rcu_dereference_check(*(extp), 1)
 
+/*
+ * What an object's extension pointer holds once objext_destroy() has run:
+ * no area, and none can be attached any more.  Teardown is final, so that
+ * a late claim (a tracing program handed a dying object, say) fails
+ * instead of leaving an area nobody will free.
+ */
+#define OBJEXT_DEAD		((struct objext *)1UL)
+
+/* The object's area, or NULL if it has none (yet, or any more). */
+static inline struct objext *objext_area(struct objext __rcu *const *extp)
+{
+	struct objext *ext = objext_deref(extp);
+
+	return (unsigned long)ext > (unsigned long)OBJEXT_DEAD ? ext : NULL;
+}
+
 #if IS_ENABLED(CONFIG_KUNIT)
 struct objext *objext_alloc_area(struct objext_host *host, gfp_t gfp);
 #endif
@@ -222,7 +238,7 @@ static inline void *objext_data(struct objext *ext,
 static inline void *objext_find(struct objext __rcu *const *extp,
 				const struct objext_slot *slot)
 {
-	struct objext *ext = objext_deref(extp);
+	struct objext *ext = objext_area(extp);
 
 	if (!ext)
 		return NULL;
@@ -241,7 +257,7 @@ static inline void *objext_find(struct objext __rcu *const *extp,
 static inline bool objext_claimed(struct objext __rcu *const *extp,
 				  const struct objext_slot *slot)
 {
-	struct objext *ext = objext_deref(extp);
+	struct objext *ext = objext_area(extp);
 
 	return ext && test_bit(slot->index, &ext->active);
 }
@@ -261,12 +277,12 @@ static inline bool objext_claimed(struct objext __rcu *const *extp,
  * The caller holds a reference on the object, which must not be in
  * objext_destroy().
  * Return: The slot data, or %NULL if the area could not be allocated (the
- * caller reports -ENOMEM).
+ * caller reports -ENOMEM) or the object has been torn down.
  */
 static inline void *objext_add(struct objext __rcu **extp,
 			       const struct objext_slot *slot, gfp_t gfp)
 {
-	struct objext *ext = objext_deref(extp);
+	struct objext *ext = objext_area(extp);
 
 	if (likely(ext && test_bit(slot->index, &ext->active)))
 		return objext_data(ext, slot);
@@ -283,8 +299,9 @@ static inline void *objext_add(struct objext __rcu **extp,
  * then detaches the area and frees it after an RCU grace period, so
  * lockless readers that found it can finish.  While the destructors run,
  * objext_find() on the object still returns their data.  Destructors must
- * in turn free anything RCU readers may reach with RCU.  Does nothing if
- * the object has no area.
+ * in turn free anything RCU readers may reach with RCU.  Afterwards the
+ * object has no area and objext_add() on it fails, whether or not it had
+ * one; reinitialise the pointer to NULL to reuse the object.
  *
  * Context: Any context the destructors allow.  Nobody else claims slots
  * on the object any more.
@@ -292,8 +309,10 @@ static inline void *objext_add(struct objext __rcu **extp,
 static inline void objext_destroy(struct objext_host *host,
 				  struct objext __rcu **extp, void *owner)
 {
-	if (rcu_access_pointer(*extp))
+	if (objext_area(extp))
 		__objext_destroy(host, extp, owner);
+	else
+		RCU_INIT_POINTER(*extp, OBJEXT_DEAD);
 }
 
 #else /* !CONFIG_OBJEXT */

@@ -18,6 +18,10 @@
  *   watch-fresh         the same pair on a new file each time (so the
  *                       inode's first mark allocates its extension area),
  *                       plus creating and unlinking the file
+ *
+ * "fsnbench DIR ITERATIONS REPEATS CASE LABEL" runs CASE alone, reports
+ * it as LABEL and leaves its files in place: guest.sh times the write
+ * loop again with a BPF program attached that way.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -173,25 +177,39 @@ static const struct {
 
 int main(int argc, char **argv)
 {
+	const char *only = NULL, *label = NULL;
 	long base, repeats, r;
-	unsigned int c;
+	unsigned int c, ran = 0;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: fsnbench DIR ITERATIONS REPEATS\n");
+	if (argc == 6) {
+		only = argv[4];
+		label = argv[5];
+	} else if (argc != 4) {
+		fprintf(stderr, "usage: fsnbench DIR ITERATIONS REPEATS [CASE LABEL]\n");
 		return 2;
 	}
 	dir = argv[1];
 	base = atol(argv[2]);
 	repeats = atol(argv[3]);
 	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		if (only && strcmp(only, cases[c].name))
+			continue;
 		iterations = base / cases[c].divisor;
 		cases[c].run();	/* warm up: allocate, fault in, settle */
 		for (r = 0; r < repeats; r++)
-			printf("fsnbench %s %ld %.2f\n", cases[c].name, r,
+			printf("fsnbench %s %ld %.2f\n",
+			       label ? label : cases[c].name, r,
 			       cases[c].run());
 		fflush(stdout);
+		ran++;
+		if (only)
+			continue;
 		unlink(path("target"));
 		unlink(path("other"));
+	}
+	if (!ran) {
+		fprintf(stderr, "fsnbench: no case %s\n", only);
+		return 2;
 	}
 	return 0;
 }

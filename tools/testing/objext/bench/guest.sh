@@ -3,13 +3,27 @@
 #
 # guest.sh - the benchmark's in-VM side (installed as a test by run.sh).
 # Prints the slab geometry of the inode caches, then the fsnbench lines,
-# on a tmpfs of its own that nothing else watches.
+# on a tmpfs of its own that nothing else watches, then the write loop
+# with a BPF LSM program that looks up inode storage.
 
 grep -E '^(# name|inode_cache|shmem_inode_cache|ext4_inode_cache|objext_inode) ' \
 	/proc/slabinfo | sed 's/^/slabinfo: /'
 mkdir -p /bench
 mount -t tmpfs -o size=16m tmpfs /bench || exit 1
-fsnbench /bench "${OBJEXT_BENCH_ITERATIONS:-100000}" "${OBJEXT_BENCH_REPEATS:-5}"
-rc=$?
+iter=${OBJEXT_BENCH_ITERATIONS:-100000}
+repeats=${OBJEXT_BENCH_REPEATS:-5}
+fsnbench /bench "$iter" "$repeats" || exit 1
+
+# The write loop again, with an lsm/file_permission program that looks
+# up the file's inode storage without creating it: first the file has
+# none (miss), then storage created through the map (hit).
+mount -t bpf bpf /sys/fs/bpf || exit 1
+pin=/sys/fs/bpf/bench
+: >/bench/target
+bpf-inode-storage attach $pin /bench storage_get_lsm || exit 1
+fsnbench /bench "$iter" "$repeats" write-unwatched write-bpf-lsm-miss || exit 1
+bpf-inode-storage update $pin /bench/target 0 || exit 1
+fsnbench /bench "$iter" "$repeats" write-unwatched write-bpf-lsm-hit || exit 1
+bpf-inode-storage read $pin /bench/target | sed 's/^/# /'
+rm -r $pin
 umount /bench
-exit $rc

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh - fsnotify benchmark, unpatched 6.12 vs objext, in one run.
+# run.sh - fsnotify and BPF inode storage benchmark, unpatched 6.12 vs
+# objext, in one run.
 #
 # Builds both kernels with the plain VM config (no debug options) into
 # build/out-vm-base (shared with vm/baseline-test.sh) and build/out-bench,
@@ -11,7 +12,7 @@
 # the inode slab geometry from /proc/slabinfo.
 #
 # Usage: run.sh [--no-build] [--boots N] [--iterations N] [--repeats N]
-# Output: build/bench/fsnotify.md (also printed) and the raw console logs.
+# Output: build/bench/results.md (also printed) and the raw console logs.
 
 set -euo pipefail
 
@@ -39,16 +40,22 @@ declare -A src=([base]=$REPO/build/pristine [objext]=$REPO/build/linux)
 declare -A out=([base]=$REPO/build/out-vm-base [objext]=$REPO/build/out-bench)
 
 gcc -O2 -Wall -Wextra -Werror -static -o "$RES/fsnbench" "$HERE/fsnbench.c"
-for k in base objext; do
-	if [ "$BUILD" -eq 1 ]; then
+if [ "$BUILD" -eq 1 ]; then
+	for k in base objext; do
 		echo "bench: building $k kernel"
 		"$VM/build-kernel.sh" --src "${src[$k]}" --out "${out[$k]}" \
 			--fragments vm.config > "$RES/build-$k.log" 2>&1 ||
 			{ tail -n 30 "$RES/build-$k.log"; exit 1; }
-	fi
+	done
+fi
+# One BPF loader for both kernels (CO-RE), built against objext's BTF.
+make -s -C "$VM/bpf" VMLINUX="${out[objext]}/vmlinux" O="$RES/bpf"
+for k in base objext; do
 	"$VM/mkinitramfs.sh" -o "$RES/initramfs-$k.cpio.gz" --timeout 3000 \
 		--env "OBJEXT_BENCH_ITERATIONS=$ITER" --env "OBJEXT_BENCH_REPEATS=$REPEATS" \
-		--file "$RES/fsnbench:/usr/bin/fsnbench" "$HERE/guest.sh" 2>/dev/null
+		--file "$RES/fsnbench:/usr/bin/fsnbench" \
+		--file "$RES/bpf/bpf-inode-storage:/usr/bin/bpf-inode-storage" \
+		"$HERE/guest.sh" 2>/dev/null
 done
 
 for b in $(seq 1 "$BOOTS"); do
@@ -84,10 +91,25 @@ slab() {
 {
 	echo "| case | baseline ns/op | objext ns/op | objext/baseline |"
 	echo "|---|---:|---:|---:|"
-	for c in write-unwatched write-sb-watched write-watched watch-add-rm watch-fresh; do
+	for c in write-unwatched write-sb-watched write-watched watch-add-rm watch-fresh \
+		 write-bpf-lsm-miss write-bpf-lsm-hit; do
 		b=$(median "$c" base) o=$(median "$c" objext)
 		printf '| %s | %s (%s) | %s (%s) | %.3f |\n' "$c" "$b" "$(spread "$c" base)" \
 			"$o" "$(spread "$c" objext)" "$(awk -v o="$o" -v b="$b" 'BEGIN { print o / b }')"
+	done
+	echo
+	echo "Cost of the BPF program and its bpf_inode_storage_get() per write:"
+	echo "write-bpf-lsm-* minus write-unwatched, medians."
+	echo
+	echo "| case | baseline ns/op | objext ns/op | objext/baseline |"
+	echo "|---|---:|---:|---:|"
+	for c in write-bpf-lsm-miss write-bpf-lsm-hit; do
+		b=$(awk -v x="$(median "$c" base)" -v y="$(median write-unwatched base)" \
+			'BEGIN { printf "%.2f", x - y }')
+		o=$(awk -v x="$(median "$c" objext)" -v y="$(median write-unwatched objext)" \
+			'BEGIN { printf "%.2f", x - y }')
+		printf '| %s | %s | %s | %.3f |\n' "${c#write-}" "$b" "$o" \
+			"$(awk -v o="$o" -v b="$b" 'BEGIN { print o / b }')"
 	done
 	echo
 	echo "| slab cache | baseline | objext |"
@@ -99,4 +121,4 @@ slab() {
 	echo "$BOOTS boots per kernel, $REPEATS repeats per boot, $ITER iterations" \
 		"($((ITER / 10)) for watch-add-rm and watch-fresh); median (min-max) over all;" \
 		"QEMU TCG -icount shift=0 -smp 1: 1 ns = 1 guest instruction."
-} | tee "$RES/fsnotify.md"
+} | tee "$RES/results.md"

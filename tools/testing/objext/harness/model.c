@@ -60,6 +60,7 @@ struct mobj {
 
 /* What objext should hold for one object. */
 struct mstate {
+	bool dead;		/* torn down: no area, and claims fail */
 	bool area;
 	bool claimed[M_SLOTS];
 	void *ptr[M_SLOTS];
@@ -131,7 +132,7 @@ static bool check_obj(unsigned int o)
 	struct mobj *obj = objs[o];
 	unsigned int s;
 
-	if (!MCHECK(!!rcu_access_pointer(obj->ext) == m->area, "obj %u", o))
+	if (!MCHECK(!!objext_area(&obj->ext) == m->area, "obj %u", o))
 		return false;
 	for (s = 0; s < M_SLOTS; s++) {
 		void *p = objext_find(&obj->ext, &m_slot[s]);
@@ -174,6 +175,11 @@ static bool step_add(unsigned int o, unsigned int s)
 
 	/* Only the first claim on an object allocates. */
 	nr_adds++;
+	if (m->dead) {
+		nr_failed++;
+		return MCHECK(!p, "obj %u slot %u", o, s) &&
+		       MCHECK(shim_nr_allocs() == allocs, "");
+	}
 	if (!m->area && fail) {
 		nr_failed++;
 		return MCHECK(!p, "obj %u slot %u", o, s) &&
@@ -237,7 +243,7 @@ static bool step_destroy(unsigned int o)
 	nr_calls = 0;
 	objext_destroy(&model_host, &obj->ext, obj);
 
-	if (!MCHECK(!rcu_access_pointer(obj->ext), "obj %u", o))
+	if (!MCHECK(rcu_access_pointer(obj->ext) == OBJEXT_DEAD, "obj %u", o))
 		return false;
 	/* Exactly the claimed slots with destructors, in table order. */
 	for (s = 0; s < M_SLOTS; s++) {
@@ -261,6 +267,7 @@ static bool step_destroy(unsigned int o)
 	for (s = 0; s < M_SLOTS; s++)
 		model_claimed[s] -= m->claimed[s];
 	memset(m, 0, sizeof(*m));
+	m->dead = true;
 	return true;
 }
 
@@ -273,6 +280,7 @@ static bool step_recreate(unsigned int o)
 	if (!objs[o])
 		abort();
 	objs[o]->id = o;
+	model[o].dead = false;
 	return true;
 }
 
@@ -281,7 +289,10 @@ static bool model_step(void)
 	unsigned int op = below(100), o = below(M_OBJS), s = below(M_SLOTS);
 	bool ok;
 
-	if (op < 40)
+	/* A torn-down object refuses claims; replace it soon after. */
+	if (model[o].dead && op >= 50)
+		ok = step_recreate(o);
+	else if (op < 40)
 		ok = step_add(o, s);
 	else if (op < 75)
 		ok = true;	/* find: check_obj() below does it all */

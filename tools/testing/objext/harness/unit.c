@@ -332,7 +332,7 @@ static void test_destroy_claimed_once_in_order(void)
 	CHECK_EQ(nr_claimed(&unit_host, U_QUAD), 1);
 	uobj_destroy(&unit_host, &obj);
 
-	CHECK(!rcu_access_pointer(obj.ext));
+	CHECK(rcu_access_pointer(obj.ext) == OBJEXT_DEAD);
 	if (CHECK_EQ(obj.nr_calls, ARRAY_SIZE(expect))) {
 		for (i = 0; i < ARRAY_SIZE(expect); i++) {
 			CHECK(obj.calls[i].data == data[expect[i]]);
@@ -355,7 +355,7 @@ static void test_destroy_without_area(void)
 
 	uobj_destroy(&unit_host, &obj);
 	CHECK_EQ(obj.nr_calls, 0);
-	CHECK(!rcu_access_pointer(obj.ext));
+	CHECK(rcu_access_pointer(obj.ext) == OBJEXT_DEAD);
 	rcu_barrier();
 	CHECK_EQ(shim_nr_allocs(), allocs);
 	CHECK_EQ(shim_nr_frees(), frees);

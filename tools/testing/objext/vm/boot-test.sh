@@ -7,9 +7,10 @@
 # Usage: boot-test.sh [options]
 #   --src DIR          kernel tree (default build/linux of this repo)
 #   --out DIR          build dir (default build/out-vm of this repo)
-#   --fragments "..."  config fragments (default "vm.config debug.config";
+#   --fragments "..."  config fragments (default "vm.config debug.config
+#                      kmemleak.config";
 #                      names are looked up in tools/testing/objext/config/)
-#   --extra-fragment F add one more fragment (e.g. kmemleak.config); repeatable
+#   --extra-fragment F add one more fragment; repeatable
 #   --no-build         reuse the existing bzImage in --out
 #   --tests "FILES"    test programs (default: vm/tests/*.sh)
 #   --file SRC[:DEST]  extra initramfs file (passed to mkinitramfs.sh); repeatable
@@ -35,7 +36,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../../../.." && pwd)
 SRC=$REPO/build/linux
 OUT=$REPO/build/out-vm
-FRAGMENTS="vm.config debug.config"
+FRAGMENTS="vm.config debug.config kmemleak.config"
 EXTRA_FRAGS=
 BUILD=1
 TESTS=

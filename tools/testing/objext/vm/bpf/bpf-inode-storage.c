@@ -13,12 +13,15 @@
  *   load PROG                   load PROG only: exit 0 if the kernel
  *                               accepts it, 1 if it refuses it
  *   stress DIR SECONDS THREADS  THREADS threads create, write, stat and
- *                               unlink files in DIR while another thread
- *                               attaches the fentry counter and frees its
- *                               map over and over
+ *                               unlink files in DIR, counted by the fentry
+ *                               counter, while another thread gives them
+ *                               storage in new maps and frees the maps,
+ *                               over and over
  *
  * Programs: count_write_fentry, drop_on_fsync, count_write_lsm,
- * nested_get, count_selem_alloc, count_selem_free, kprobe_scalar_inode.
+ * nested_get, create_after_destroy, create_then_fail_alloc,
+ * count_selem_alloc, count_selem_free, storage_get_lsm, fentry_file_as_inode,
+ * kprobe_scalar_inode.
  * Unpinning (rm -r PIN) detaches them and frees the map once nothing else
  * holds it.
  */
@@ -66,7 +69,7 @@ static __u32 kernel_dev(const char *path)
 	return (major(st.st_dev) << 20) | minor(st.st_dev);
 }
 
-static struct inode_storage *open_with(char **progs, int nr)
+static struct inode_storage *open_with(const char *const *progs, int nr)
 {
 	struct inode_storage *skel = inode_storage__open();
 	int i;
@@ -113,7 +116,7 @@ static int cmd_attach(int argc, char **argv)
 
 	if (argc < 3)
 		die("usage: attach PIN DEVPATH PROG...");
-	skel = open_with(argv + 2, argc - 2);
+	skel = open_with((const char *const *)argv + 2, argc - 2);
 	skel->rodata->target_dev = kernel_dev(argv[1]);
 	if (inode_storage__load(skel))
 		die("load: %s", strerror(errno));
@@ -204,21 +207,33 @@ static int cmd_delete(int argc, char **argv)
 static int cmd_stats(int argc, char **argv)
 {
 	struct inode_storage__bss bss;
+	const struct {
+		const char *name;
+		const __u64 *value;
+	} stats[] = {
+		{ "counted", &bss.nr_counted },
+		{ "no_storage", &bss.nr_no_storage },
+		{ "deleted", &bss.nr_deleted },
+		{ "nested", &bss.nr_nested },
+		{ "nested_storage", &bss.nr_nested_storage },
+		{ "selem_alloc", &bss.nr_selem_alloc },
+		{ "selem_free", &bss.nr_selem_free },
+		{ "late_tries", &bss.nr_late_tries },
+		{ "late_storage", &bss.nr_late_storage },
+		{ "failed_alloc_storage", &bss.nr_failed_alloc_storage },
+	};
 	int zero = 0, map;
+	size_t i;
 
 	if (argc != 1)
 		die("usage: stats PIN");
 	map = pin_fd(argv[0], "stats");
 	if (bpf_map_lookup_elem(map, &zero, &bss))
 		die("lookup stats: %s", strerror(errno));
-	printf("counted=%llu no_storage=%llu deleted=%llu nested=%llu nested_storage=%llu selem_alloc=%llu selem_free=%llu\n",
-	       (unsigned long long)bss.nr_counted,
-	       (unsigned long long)bss.nr_no_storage,
-	       (unsigned long long)bss.nr_deleted,
-	       (unsigned long long)bss.nr_nested,
-	       (unsigned long long)bss.nr_nested_storage,
-	       (unsigned long long)bss.nr_selem_alloc,
-	       (unsigned long long)bss.nr_selem_free);
+	for (i = 0; i < sizeof(stats) / sizeof(stats[0]); i++)
+		printf("%s%s=%llu", i ? " " : "", stats[i].name,
+		       (unsigned long long)*stats[i].value);
+	putchar('\n');
 	return 0;
 }
 
@@ -229,7 +244,7 @@ static int cmd_load(int argc, char **argv)
 
 	if (argc != 1)
 		die("usage: load PROG");
-	skel = open_with(argv, 1);
+	skel = open_with((const char *const *)argv, 1);
 	err = inode_storage__load(skel);
 	inode_storage__destroy(skel);
 	printf("%s: %s\n", argv[0], err ? "refused" : "loaded");
@@ -239,9 +254,8 @@ static int cmd_load(int argc, char **argv)
 /* --- stress ------------------------------------------------------------- */
 
 static const char *stress_dir;
-static volatile bool stress_stop;
-static __u32 stress_dev;
-static unsigned long stress_errors;
+static bool stress_stop;		/* __atomic: read by every thread */
+static unsigned long stress_errors, stress_updates, stress_lost_races;
 
 static void stress_error(const char *what, const char *path)
 {
@@ -256,7 +270,7 @@ static void *stress_files(void *arg)
 	char path[4096];
 	struct stat st;
 
-	while (!stress_stop) {
+	while (!__atomic_load_n(&stress_stop, __ATOMIC_RELAXED)) {
 		int fd;
 
 		snprintf(path, sizeof(path), "%s/f%lu-%lu", stress_dir, id,
@@ -277,20 +291,49 @@ static void *stress_files(void *arg)
 	return (void *)n;
 }
 
-/* Load, attach, let the writers create storage, free it all; again. */
+/*
+ * Map churn, without attaching programs over and over (text patching of
+ * a hot function under TCG is not what this test is about): create an
+ * inode storage map, give storage through it to files the other threads
+ * are busy unlinking, free the map; again.
+ */
 static void *stress_maps(void *arg)
 {
-	char *progs[] = { "count_write_fentry" };
+	struct inode_counter c = {};
 	unsigned long rounds = 0;
+	char path[4096];
 
 	(void)arg;
-	while (!stress_stop) {
-		struct inode_storage *skel = open_with(progs, 1);
+	while (!__atomic_load_n(&stress_stop, __ATOMIC_RELAXED)) {
+		struct inode_storage *skel = open_with(NULL, 0);
+		int map, k;
 
-		skel->rodata->target_dev = stress_dev;
-		if (inode_storage__load(skel) || inode_storage__attach(skel))
-			die("stress: load/attach: %s", strerror(errno));
-		usleep(20000);
+		if (inode_storage__load(skel))
+			die("stress: load: %s", strerror(errno));
+		map = bpf_map__fd(skel->maps.counters);
+		for (k = 0; k < 64; k++) {
+			int fd;
+
+			snprintf(path, sizeof(path), "%s/f%d-%d", stress_dir,
+				 k % 4, k);
+			fd = open(path, O_RDONLY);
+			if (fd < 0)
+				continue;	/* unlinked meanwhile */
+			c.writes = k;
+			/*
+			 * EAGAIN: the fentry program was creating the inode's
+			 * first storage at the same time; that is the
+			 * documented outcome of the race, not an error.
+			 */
+			if (!bpf_map_update_elem(map, &fd, &c, BPF_ANY))
+				stress_updates++;
+			else if (errno == EAGAIN)
+				stress_lost_races++;
+			else
+				stress_error("map update", path);
+			close(fd);
+		}
+		usleep(5000);
 		inode_storage__destroy(skel);
 		rounds++;
 	}
@@ -299,7 +342,9 @@ static void *stress_maps(void *arg)
 
 static int cmd_stress(int argc, char **argv)
 {
+	static const char *const progs[] = { "count_write_fentry" };
 	pthread_t maps, files[64];
+	struct inode_storage *skel;
 	int seconds, threads, i;
 	unsigned long ops = 0;
 	void *ret;
@@ -307,25 +352,34 @@ static int cmd_stress(int argc, char **argv)
 	if (argc != 3)
 		die("usage: stress DIR SECONDS THREADS");
 	stress_dir = argv[0];
-	stress_dev = kernel_dev(stress_dir);
 	seconds = atoi(argv[1]);
 	threads = atoi(argv[2]);
 	if (threads < 1 || threads > 64)
 		die("stress: 1 to 64 threads");
+
+	/* The writers' storage: one fentry program for the whole run. */
+	skel = open_with(progs, 1);
+	skel->rodata->target_dev = kernel_dev(stress_dir);
+	if (inode_storage__load(skel) || inode_storage__attach(skel))
+		die("stress: load/attach: %s", strerror(errno));
 
 	for (i = 0; i < threads; i++)
 		pthread_create(&files[i], NULL, stress_files,
 			       (void *)(unsigned long)i);
 	pthread_create(&maps, NULL, stress_maps, NULL);
 	sleep(seconds);
-	stress_stop = true;
+	__atomic_store_n(&stress_stop, true, __ATOMIC_RELAXED);
 	for (i = 0; i < threads; i++) {
 		pthread_join(files[i], &ret);
 		ops += (unsigned long)ret;
 	}
 	pthread_join(maps, &ret);
-	printf("stress: %lu file cycles, %lu map lifetimes, %lu errors\n",
-	       ops, (unsigned long)ret, stress_errors);
+	printf("stress: %lu file cycles, %llu writes counted, %lu maps, ",
+	       ops, (unsigned long long)skel->bss->nr_counted,
+	       (unsigned long)ret);
+	printf("%lu map updates (%lu lost races), %lu errors\n",
+	       stress_updates, stress_lost_races, stress_errors);
+	inode_storage__destroy(skel);
 	return stress_errors ? 1 : 0;
 }
 

@@ -13,6 +13,35 @@ bpf_fs_mount() {
 		mount -t bpf bpf $BPF_PIN_ROOT
 }
 
+# slot_claimed: inodes on which the objext slot of BPF inode storage is
+# claimed (column 6 of the inode host's slot table in debugfs).
+slot_claimed() {
+	awk '$1 == "bpf_inode_storage_slot" { print $6 }' \
+		/sys/kernel/debug/objext/inode 2>/dev/null
+}
+
+# Live local storage elements: allocated minus freed, counted by the
+# fexit/bpf_selem_alloc and fentry/bpf_selem_free programs that
+# element_accounting_attach pins at $BPF_ACCT.
+BPF_ACCT=$BPF_PIN_ROOT/accounting
+element_accounting_attach() {
+	bpf-inode-storage attach $BPF_ACCT /tmp count_selem_alloc count_selem_free
+}
+elements() {
+	echo $(($(stat_of $BPF_ACCT selem_alloc) - $(stat_of $BPF_ACCT selem_free)))
+}
+
+# wait_for TEST...: TEST succeeds within 30 s (maps are freed from a
+# workqueue, tmpfs inodes when their last reference goes).
+wait_for() {
+	_i=0
+	until "$@"; do
+		[ $_i -ge 300 ] && return 1
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+
 # expect_counter PIN FILE WANT: FILE's counter reads WANT, a number of
 # writes or "none"; a counter also names the file's inode number.
 expect_counter() {

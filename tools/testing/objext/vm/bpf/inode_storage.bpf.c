@@ -35,6 +35,9 @@ __u64 nr_nested;
 __u64 nr_nested_storage;
 __u64 nr_selem_alloc;
 __u64 nr_selem_free;
+__u64 nr_late_tries;
+__u64 nr_late_storage;
+__u64 nr_failed_alloc_storage;
 
 static void count_write(struct inode *inode)
 {
@@ -84,6 +87,24 @@ int BPF_PROG(count_write_lsm, struct file *file, int mask)
 }
 
 /*
+ * Benchmark (bench/guest.sh): a lookup on every write, which finds the
+ * file's storage or not depending on what the bench set up.
+ */
+SEC("?lsm/file_permission")
+int BPF_PROG(storage_get_lsm, struct file *file, int mask)
+{
+	struct inode *inode = file->f_inode;
+	struct inode_counter *c;
+
+	if (inode->i_sb->s_dev != target_dev)
+		return 0;
+	c = bpf_inode_storage_get(&counters, inode, 0, 0);
+	if (c)
+		c->writes++;
+	return 0;
+}
+
+/*
  * Fires inside the storage code, while another program's helper call (or
  * a map syscall) is creating an element, and asks for storage on the
  * current directory.  The recursion guard must make the helper return
@@ -101,6 +122,38 @@ int BPF_PROG(nested_get)
 				  BPF_LOCAL_STORAGE_GET_F_CREATE))
 		__sync_fetch_and_add(&nr_nested_storage, 1);
 	return 0;
+}
+
+/*
+ * Too late: an inode that __destroy_inode() has torn down must not get
+ * storage any more, which nobody would free.
+ */
+SEC("?fexit/__destroy_inode")
+int BPF_PROG(create_after_destroy, struct inode *inode)
+{
+	if (inode->i_sb->s_dev != target_dev)
+		return 0;
+	__sync_fetch_and_add(&nr_late_tries, 1);
+	if (bpf_inode_storage_get(&counters, inode, 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE))
+		__sync_fetch_and_add(&nr_late_storage, 1);
+	return 0;
+}
+
+/*
+ * An LSM that attaches storage to a new inode and then fails its
+ * allocation: the inode is freed without __destroy_inode(), and its
+ * storage must go with it.
+ */
+SEC("?lsm/inode_alloc_security")
+int BPF_PROG(create_then_fail_alloc, struct inode *inode)
+{
+	if (inode->i_sb->s_dev != target_dev)
+		return 0;
+	if (bpf_inode_storage_get(&counters, inode, 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE))
+		__sync_fetch_and_add(&nr_failed_alloc_storage, 1);
+	return -12;	/* -ENOMEM */
 }
 
 /*
@@ -127,8 +180,20 @@ int BPF_PROG(count_selem_free)
 }
 
 /*
- * Must not load: a kprobe has no typed inode pointer, only a number, and
- * the verifier must refuse to let it pass that as an inode.
+ * Must not load: the verifier knows that this pointer is a file, whatever
+ * the C cast says, and the helper wants an inode.
+ */
+SEC("?fentry/vfs_write")
+int BPF_PROG(fentry_file_as_inode, struct file *file)
+{
+	bpf_inode_storage_get(&counters, (struct inode *)file, 0,
+			      BPF_LOCAL_STORAGE_GET_F_CREATE);
+	return 0;
+}
+
+/*
+ * Must not load: kprobes have no typed pointers, only numbers, and are
+ * not offered the inode storage helpers at all.
  */
 SEC("?kprobe/vfs_write")
 int BPF_KPROBE(kprobe_scalar_inode, struct file *file)

@@ -9,10 +9,14 @@
 #  - an fentry/vfs_write program keeps the per-inode write counters of
 #    40-bpf-inode-storage-lsm.sh, with the same checks;
 #  - an fentry/vfs_fsync_range program deletes a file's counter;
-#  - a kprobe passing a plain number as the inode is still refused;
+#  - the verifier refuses a file pointer passed as an inode, and kprobes
+#    do not get the helpers;
 #  - a program that fires inside the storage code (fentry/bpf_selem_alloc)
 #    while another program's helper is creating storage gets NULL and
 #    creates nothing: the recursion guard;
+#  - a program on fexit/__destroy_inode cannot give the dying inode
+#    storage, and storage an LSM program made for an inode whose
+#    allocation then failed is freed with it;
 #  - storage and extension areas go when the inodes are evicted, and
 #    freeing the map frees every element of live inodes, which keep their
 #    (now empty) slot and get new storage when a new map wants it.
@@ -20,33 +24,10 @@
 . /usr/lib/objext/tap.sh
 . /usr/lib/objext/inode-storage-checks.sh
 
-objext_host=/sys/kernel/debug/objext/inode
-slot_claimed() {
-	awk '$1 == "bpf_inode_storage_slot" { print $6 }' $objext_host 2>/dev/null
-}
-# Live local storage elements: allocated minus freed, counted by the
-# fexit/bpf_selem_alloc and fentry/bpf_selem_free programs attached at
-# $acct for the whole test.
-acct=$BPF_PIN_ROOT/accounting
-elements() {
-	echo $(($(stat_of $acct selem_alloc) - $(stat_of $acct selem_free)))
-}
-
-# wait_for TEST...: TEST succeeds within 30 s (maps are freed from a
-# workqueue).
-wait_for() {
-	_i=0
-	until "$@"; do
-		[ $_i -ge 300 ] && return 1
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-}
-
 bpf_fs_mount || { tap_not_ok "mount bpffs"; tap_done; }
 
 # On the baseline kernel this is where the test fails: the verifier says
-# "unknown func bpf_inode_storage_get".
+# "program of this type cannot use helper bpf_inode_storage_get".
 if ! bpf-inode-storage load count_write_fentry; then
 	tap_not_ok "fentry program using inode storage loads"
 	tap_done
@@ -55,14 +36,18 @@ tap_ok "fentry program using inode storage loads"
 
 counter_checks count_write_fentry
 
-if bpf-inode-storage load kprobe_scalar_inode 2>/tmp/kprobe.log; then
-	tap_not_ok "a kprobe passing a number as an inode is refused"
-else
-	grep -q 'R2 type=' /tmp/kprobe.log &&
-		tap_ok "a kprobe passing a number as an inode is refused" ||
-		tap_not_ok "a kprobe passing a number as an inode is refused" \
-			"$(tail -n 3 /tmp/kprobe.log)"
-fi
+# refused PROG REASON: the verifier refuses PROG, saying REASON.
+refused() {
+	if bpf-inode-storage load "$1" 2>/tmp/refused.log; then
+		tap_not_ok "$1 is refused"
+	else
+		grep -q "$2" /tmp/refused.log && tap_ok "$1 is refused: $2" ||
+			tap_not_ok "$1 is refused: $2" \
+				"$(grep -v '^;' /tmp/refused.log | tail -n 4 | tr '\n' ' ')"
+	fi
+}
+refused fentry_file_as_inode 'R2 is of type file but inode is expected'
+refused kprobe_scalar_inode 'cannot use helper bpf_inode_storage_get'
 
 # --- delete from a tracing program, and the recursion guard -------------------
 dir=/tmp/tracing
@@ -89,22 +74,28 @@ rm -r $pin
 umount $dir
 
 # --- eviction -----------------------------------------------------------------
-bpf-inode-storage attach $acct /tmp count_selem_alloc count_selem_free ||
+element_accounting_attach ||
 	tap_not_ok "attach the element accounting programs"
 n=1000
+# write_files DIR: write once to DIR/f1 ... DIR/f$n, noting the claimed
+# slots and live elements before (claimed0, elems0) and after (claimed1,
+# elems1).
+write_files() {
+	claimed0=$(slot_claimed)
+	elems0=$(elements)
+	_i=0
+	while [ $_i -lt $n ]; do
+		_i=$((_i + 1))
+		echo x >"$1/f$_i"
+	done
+	claimed1=$(slot_claimed)
+	elems1=$(elements)
+}
 if scratch_fs_mount bpf41; then
 	m=$SCRATCH_MNT
 	pin=$BPF_PIN_ROOT/evict
 	bpf-inode-storage attach $pin $m count_write_fentry
-	claimed0=$(slot_claimed)
-	elems0=$(elements)
-	i=0
-	while [ $i -lt $n ]; do
-		i=$((i + 1))
-		echo x >$m/f$i
-	done
-	claimed1=$(slot_claimed)
-	elems1=$(elements)
+	write_files $m
 	echo "# slot claimed $claimed0 -> $claimed1, elements $elems0 -> $elems1"
 	[ $((claimed1 - claimed0)) -eq $n ] &&
 		[ $((elems1 - elems0)) -eq $n ] &&
@@ -127,21 +118,47 @@ if scratch_fs_mount bpf41; then
 fi
 scratch_fs_release
 
+# --- storage on dying inodes ------------------------------------------------------
+dir=/tmp/dying
+pin=$BPF_PIN_ROOT/dying
+mkdir -p $dir
+mount -t tmpfs dying $dir
+elems0=$(elements)
+claimed0=$(slot_claimed)
+bpf-inode-storage attach $pin $dir create_after_destroy
+: >$dir/gone
+rm $dir/gone
+late() { [ "$(stat_of $pin late_tries)" -ge 1 ]; }
+wait_for late && [ "$(stat_of $pin late_storage)" = 0 ] &&
+	[ "$(elements)" = "$elems0" ] && [ "$(slot_claimed)" = "$claimed0" ] &&
+	tap_ok "fexit/__destroy_inode cannot give a torn-down inode storage" ||
+	tap_not_ok "fexit/__destroy_inode cannot give a torn-down inode storage" \
+		"$(bpf-inode-storage stats $pin), elements $elems0 -> $(elements)"
+rm -r $pin
+
+# An LSM program (this one is allowed on the baseline too) that creates
+# storage in inode_alloc_security and fails the allocation.
+bpf-inode-storage attach $pin $dir create_then_fail_alloc
+if touch $dir/never 2>/dev/null; then
+	tap_not_ok "a failed inode allocation frees the storage made for it" \
+		"creating a file succeeded"
+else
+	[ "$(stat_of $pin failed_alloc_storage)" -ge 1 ] &&
+		[ "$(elements)" = "$elems0" ] &&
+		tap_ok "a failed inode allocation frees the storage made for it" ||
+		tap_not_ok "a failed inode allocation frees the storage made for it" \
+			"$(bpf-inode-storage stats $pin), elements $elems0 -> $(elements)"
+fi
+rm -r $pin
+umount $dir
+
 # --- freeing the map -------------------------------------------------------------
 dir=/tmp/mapfree
 pin=$BPF_PIN_ROOT/mapfree
 mkdir -p $dir
 mount -t tmpfs mapfree $dir
 bpf-inode-storage attach $pin $dir count_write_fentry
-claimed0=$(slot_claimed)
-elems0=$(elements)
-i=0
-while [ $i -lt $n ]; do
-	i=$((i + 1))
-	echo x >$dir/f$i
-done
-claimed1=$(slot_claimed)
-elems1=$(elements)
+write_files $dir
 freed() { [ "$(elements)" = "$elems0" ]; }
 rm -r $pin
 wait_for freed
@@ -155,7 +172,7 @@ bpf-inode-storage attach $pin $dir count_write_fentry &&
 	expect_counter $pin $dir/f1 1 &&
 	tap_ok "a new map creates storage in a claimed slot again" ||
 	tap_not_ok "a new map creates storage in a claimed slot again"
-rm -r $pin $acct
+rm -r $pin $BPF_ACCT
 umount $dir
 
 tap_done
