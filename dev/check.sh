@@ -12,9 +12,9 @@
 #   coccinelle  generated patches equal spatch's output on the pristine tree;
 #               report mode finds no direct use left in the tree and finds
 #               exactly the marked uses in a test input
-#   tiny        allnoconfig (no fsnotify, no BPF, so no objext) still builds,
-#               and so does allnoconfig with BPF_SYSCALL (objext for BPF
-#               inode storage, no fsnotify, no LSM)
+#   tiny        allnoconfig with EXPERT (no fsnotify, BPF, LSM, file locking,
+#               fscrypt or fsverity) still builds, and so does allnoconfig
+#               with BPF_SYSCALL (BPF inode storage, no fsnotify, no LSM)
 #
 # "No new warning" compares the pristine and the patched tree, both built
 # with the VM test config, after dropping line numbers (patches move lines).
@@ -218,14 +218,16 @@ tiny_build() {
 	[ $rc -eq 0 ] || tail -n 20 "$LOG/$1.log"
 	return $rc
 }
-# allnoconfig has neither fsnotify nor BPF nor LSMs, so nothing selects
-# OBJEXT: struct inode has no i_objext, and every stub must build.
-tiny_build tiny "" '^CONFIG_(FSNOTIFY|BPF_SYSCALL|SECURITY|OBJEXT)='
-result $? "allnoconfig (no FSNOTIFY, BPF_SYSCALL, SECURITY, OBJEXT) builds vmlinux"
-# BPF inode storage with objext but without fsnotify, LSMs or the BPF LSM.
+# allnoconfig with EXPERT has neither fsnotify, BPF, LSMs, file locking,
+# fscrypt nor fsverity: only the objext slots every kernel has (character
+# device inodes) are left, and every !CONFIG_ stub must build.
+tiny_build tiny CONFIG_EXPERT=y \
+	'^CONFIG_(FSNOTIFY|BPF_SYSCALL|SECURITY|FILE_LOCKING|FS_ENCRYPTION|FS_VERITY)='
+result $? "allnoconfig + EXPERT (no FSNOTIFY, BPF_SYSCALL, SECURITY, FILE_LOCKING, FS_ENCRYPTION, FS_VERITY) builds vmlinux"
+# BPF inode storage without fsnotify, LSMs or the BPF LSM.
 tiny_build tiny-bpf CONFIG_BPF_SYSCALL=y '^CONFIG_(FSNOTIFY|SECURITY|BPF_LSM)=' \
-	'^CONFIG_OBJEXT=y'
-result $? "allnoconfig + BPF_SYSCALL (OBJEXT, no FSNOTIFY, SECURITY, BPF_LSM) builds vmlinux"
+	'^CONFIG_BPF_SYSCALL=y'
+result $? "allnoconfig + BPF_SYSCALL (no FSNOTIFY, SECURITY, BPF_LSM) builds vmlinux"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -184,8 +184,6 @@ extern struct objext_slot __stop___objext_slots[];
 	static_assert(0, "DEFINE_OBJEXT_SLOT() needs built-in code")
 #endif
 
-#ifdef CONFIG_OBJEXT
-
 int objext_host_init(struct objext_host *host);
 void objext_host_exit(struct objext_host *host);
 void *__objext_add(struct objext __rcu **extp,
@@ -314,26 +312,5 @@ static inline void objext_destroy(struct objext_host *host,
 	else
 		RCU_INIT_POINTER(*extp, OBJEXT_DEAD);
 }
-
-#else /* !CONFIG_OBJEXT */
-
-static inline void *objext_find(struct objext __rcu *const *extp,
-				const struct objext_slot *slot)
-{
-	return NULL;
-}
-
-static inline bool objext_claimed(struct objext __rcu *const *extp,
-				  const struct objext_slot *slot)
-{
-	return false;
-}
-
-static inline void objext_destroy(struct objext_host *host,
-				  struct objext __rcu **extp, void *owner)
-{
-}
-
-#endif /* CONFIG_OBJEXT */
 
 #endif /* _LINUX_OBJEXT_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fsnbench - fsnotify hot paths, timed from inside the guest.
+ * fsnbench - inode hot paths (fsnotify, open, read, file locks), timed from
+ * inside the guest.
  *
  * Under QEMU TCG with -icount shift=0 the guest clock advances one
  * nanosecond per guest instruction, so the figures are instruction counts
@@ -18,6 +19,13 @@
  *   watch-fresh         the same pair on a new file each time (so the
  *                       inode's first mark allocates its extension area),
  *                       plus creating and unlinking the file
+ *   open-close          open() + close() of a file nobody locked
+ *   open-close-area     the same on a file whose inode has an extension
+ *                       area (an IN_OPEN watch) but no lock context
+ *   open-close-chrdev   the same on a character device node (/dev/null's)
+ *   read                pread() of 1 byte
+ *   flock               flock(LOCK_EX) + flock(LOCK_UN)
+ *   posix-lock          fcntl(F_SETLK) write lock + unlock of the file
  *
  * "fsnbench DIR ITERATIONS REPEATS CASE LABEL" runs CASE alone, reports
  * it as LABEL and leaves its files in place: guest.sh times the write
@@ -28,7 +36,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -163,6 +174,103 @@ static double watch_fresh(void)
 	return t0;
 }
 
+static double time_open_close(const char *name)
+{
+	double t0;
+	long i;
+	int fd;
+
+	t0 = now_ns();
+	for (i = 0; i < iterations; i++) {
+		fd = open(path(name), O_RDONLY);
+		if (fd < 0)
+			die("open");
+		close(fd);
+	}
+	return (now_ns() - t0) / iterations;
+}
+
+static double open_close(void)
+{
+	close(open_file("target"));
+	return time_open_close("target");
+}
+
+static double open_close_area(void)
+{
+	int in = inotify_init1(IN_NONBLOCK);
+	double ns;
+
+	if (in < 0)
+		die("inotify_init1");
+	close(open_file("target"));
+	/* An event nobody opens: the watch only gives the inode an area. */
+	if (inotify_add_watch(in, path("target"), IN_DELETE_SELF) < 0)
+		die("inotify_add_watch");
+	ns = time_open_close("target");
+	close(in);
+	return ns;
+}
+
+static double open_close_chrdev(void)
+{
+	if (mknod(path("null"), S_IFCHR | 0600, makedev(1, 3)) < 0 && errno != EEXIST)
+		die("mknod");
+	return time_open_close("null");
+}
+
+static double read_file(void)
+{
+	int fd = open_file("target");
+	double t0;
+	char c;
+	long i;
+
+	if (pwrite(fd, "x", 1, 0) != 1)
+		die("pwrite");
+	t0 = now_ns();
+	for (i = 0; i < iterations; i++)
+		if (pread(fd, &c, 1, 0) != 1)
+			die("pread");
+	t0 = (now_ns() - t0) / iterations;
+	close(fd);
+	return t0;
+}
+
+static double flock_unlock(void)
+{
+	int fd = open_file("target");
+	double t0 = now_ns();
+	long i;
+
+	for (i = 0; i < iterations; i++)
+		if (flock(fd, LOCK_EX) || flock(fd, LOCK_UN))
+			die("flock");
+	t0 = (now_ns() - t0) / iterations;
+	close(fd);
+	return t0;
+}
+
+static double posix_lock_unlock(void)
+{
+	struct flock lock = { .l_whence = SEEK_SET };
+	int fd = open_file("target");
+	double t0 = now_ns();
+	long i;
+
+	for (i = 0; i < iterations; i++) {
+		lock.l_type = F_WRLCK;
+		if (fcntl(fd, F_SETLK, &lock))
+			die("F_SETLK");
+		lock.l_type = F_UNLCK;
+		if (fcntl(fd, F_SETLK, &lock))
+			die("F_SETLK unlock");
+	}
+	t0 = (now_ns() - t0) / iterations;
+	close(fd);
+	return t0;
+}
+
 static const struct {
 	const char *name;
 	double (*run)(void);
@@ -173,6 +281,12 @@ static const struct {
 	{ "write-watched", write_watched, 1 },
 	{ "watch-add-rm", watch_add_rm, 10 },
 	{ "watch-fresh", watch_fresh, 10 },
+	{ "open-close", open_close, 1 },
+	{ "open-close-area", open_close_area, 1 },
+	{ "open-close-chrdev", open_close_chrdev, 1 },
+	{ "read", read_file, 1 },
+	{ "flock", flock_unlock, 1 },
+	{ "posix-lock", posix_lock_unlock, 1 },
 };
 
 int main(int argc, char **argv)
@@ -206,6 +320,7 @@ int main(int argc, char **argv)
 			continue;
 		unlink(path("target"));
 		unlink(path("other"));
+		unlink(path("null"));
 	}
 	if (!ran) {
 		fprintf(stderr, "fsnbench: no case %s\n", only);

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh - fsnotify and BPF inode storage benchmark, unpatched 6.12 vs
-# objext, in one run.
+# run.sh - inode hot paths (fsnotify, BPF inode storage, open, read, file
+# locks), unpatched 6.12 vs objext, in one run.
 #
 # Builds both kernels with the plain VM config (no debug options) into
 # build/out-vm-base (shared with vm/baseline-test.sh) and build/out-bench,
@@ -92,7 +92,8 @@ slab() {
 	echo "| case | baseline ns/op | objext ns/op | objext/baseline |"
 	echo "|---|---:|---:|---:|"
 	for c in write-unwatched write-sb-watched write-watched watch-add-rm watch-fresh \
-		 write-bpf-lsm-miss write-bpf-lsm-hit; do
+		 write-bpf-lsm-miss write-bpf-lsm-hit open-close open-close-area \
+		 open-close-chrdev read flock posix-lock; do
 		b=$(median "$c" base) o=$(median "$c" objext)
 		printf '| %s | %s (%s) | %s (%s) | %.3f |\n' "$c" "$b" "$(spread "$c" base)" \
 			"$o" "$(spread "$c" objext)" "$(awk -v o="$o" -v b="$b" 'BEGIN { print o / b }')"

@@ -122,6 +122,8 @@ for tool in inotifywait inotifywatch; do
 	path=$(command -v "$tool") || die "$tool not found (make deps installs inotify-tools)"
 	payload+=(--file "$path:/usr/bin/$tool")
 done
+# util-linux's flock(1), not busybox's applet of the same name.
+payload+=(--file "$(command -v flock):/usr/bin/flock")
 auditctl=$("$HERE/deb-tool.sh" auditd /sbin/auditctl "$REPO/build/debs") ||
 	die "cannot get auditctl from the auditd package"
 payload+=(--file "$auditctl:/sbin/auditctl")

@@ -112,6 +112,8 @@ fi
 copy_with_libs() {
 	local src=$1 dest=$2 lib
 	mkdir -p "$STAGE$(dirname "$dest")"
+	# A busybox applet link of the same name points at the host's /bin.
+	rm -f "$STAGE$dest"
 	cp -L "$src" "$STAGE$dest"
 	if file -L "$src" | grep -q 'dynamically linked'; then
 		# ldd lines: "libx.so => /lib/.../libx.so (0x..)" or "/lib64/ld-linux... (0x..)"

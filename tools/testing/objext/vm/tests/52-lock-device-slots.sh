@@ -1,0 +1,148 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# objext-baseline: fail
+#
+# 52-lock-device-slots.sh - the file lock context and the cdev list entry
+# of an inode live in the objext slots file_lock_context_slot and
+# cdev_inode_slot, and only inodes that use them pay for an area.
+#
+#  - opening and closing files and making device nodes allocates nothing;
+#  - the first flock on each of 100 files claims the lock slot once per
+#    file (one area, one file_lock_ctx object each), and removing the
+#    files frees both;
+#  - opening 50 character device nodes claims the cdev slot once per node,
+#    and removing them frees the areas;
+#  - with failslab on the objext_inode cache, flock(2) and opening a
+#    character device fail with ENOMEM, leave nothing behind, and work
+#    once memory is back.
+#
+# On a kernel without objext none of this exists: the test fails there.
+
+. /usr/lib/objext/tap.sh
+
+host=/sys/kernel/debug/objext/inode
+field() { sed -n "s/^$1: //p" $host; }
+claimed() { awk -v s="$1" '$1 == s { print $6 }' $host; }
+slab_active() { awk -v c="$1" '$1 == c { print $2 }' /proc/slabinfo; }
+live() { field live_areas; }
+lock_claims() { claimed file_lock_context_slot; }
+cdev_claims() { claimed cdev_inode_slot; }
+contexts() { slab_active file_lock_ctx; }
+
+# wait_until CMD VALUE: CMD prints VALUE within 20 s (areas are counted
+# down when evicted inodes are destroyed).
+wait_until() {
+	_i=0
+	while [ "$($1)" != "$2" ] && [ $_i -lt 200 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	[ "$($1)" = "$2" ]
+}
+
+# expect NAME CMD VALUE: ok if CMD prints VALUE (within 20 s).
+expect() {
+	if wait_until "$2" "$3"; then
+		tap_ok "$1"
+	else
+		tap_not_ok "$1" "$2: $($2), want $3"
+	fi
+}
+
+if [ ! -r $host ]; then
+	tap_not_ok "objext inode host exists" "no $host"
+	tap_done
+fi
+sed 's/^/# /' $host
+for s in file_lock_context_slot cdev_inode_slot; do
+	[ -n "$(claimed $s)" ] && tap_ok "inode host has the $s" ||
+		tap_not_ok "inode host has the $s"
+done
+
+d=/tmp/objext-locks
+mkdir -p $d
+live0=$(live) locks0=$(lock_claims) cdevs0=$(cdev_claims) ctx0=$(contexts)
+
+# Plain use: nothing.
+i=0
+while [ $i -lt 100 ]; do
+	echo $i > $d/f$i
+	cat $d/f$i > /dev/null
+	mknod $d/null$i c 1 3
+	i=$((i + 1))
+done
+expect "opening files and making device nodes allocates no area" live "$live0"
+
+# Locks: one claim, one area and one context per locked file.
+i=0
+while [ $i -lt 100 ]; do
+	/usr/bin/flock -x $d/f$i true || echo "# flock $d/f$i failed"
+	i=$((i + 1))
+done
+expect "flock on 100 files claims the lock slot 100 times" lock_claims $((locks0 + 100))
+expect "... with 100 areas" live $((live0 + 100))
+expect "... and 100 lock contexts" contexts $((ctx0 + 100))
+i=0
+while [ $i -lt 100 ]; do
+	/usr/bin/flock -s $d/f$i true
+	i=$((i + 1))
+done
+expect "locking them again claims nothing more" lock_claims $((locks0 + 100))
+rm -f $d/f*
+expect "removing the files releases the lock slots" lock_claims "$locks0"
+expect "... frees their lock contexts" contexts "$ctx0"
+expect "... and their areas" live "$live0"
+
+# Character devices: a claim per opened node.
+i=0
+while [ $i -lt 50 ]; do
+	: < $d/null$i
+	i=$((i + 1))
+done
+expect "opening 50 character device nodes claims the cdev slot 50 times" \
+	cdev_claims $((cdevs0 + 50))
+expect "... with 50 areas" live $((live0 + 50))
+rm -f $d/null*
+expect "removing the nodes releases the cdev slots" cdev_claims "$cdevs0"
+expect "... and their areas" live "$live0"
+
+# Allocation failure: -ENOMEM to the caller, nothing half-done.
+fs=/sys/kernel/debug/failslab
+attr=/sys/kernel/slab/objext_inode/failslab
+if [ -w $attr ] && [ -d $fs ]; then
+	touch $d/nomem
+	mknod $d/nomem-null c 1 3
+	echo 1 > $attr
+	echo Y > $fs/cache-filter
+	echo N > $fs/ignore-gfp-wait
+	echo 100 > $fs/probability
+	echo -1 > $fs/times
+	echo 0 > $fs/verbose
+	lock_msg=$(/usr/bin/flock -n $d/nomem true 2>&1)
+	lock_rc=$?
+	open_msg=$(sh -c ": < $d/nomem-null" 2>&1)
+	open_rc=$?
+	echo 0 > $fs/probability
+	echo 0 > $attr
+	echo "# flock under failslab: rc=$lock_rc: $lock_msg"
+	echo "# open under failslab: rc=$open_rc: $open_msg"
+	case "$lock_msg" in
+	*"Cannot allocate memory"*) tap_ok "flock fails with ENOMEM" ;;
+	*) tap_not_ok "flock fails with ENOMEM" "rc=$lock_rc $lock_msg" ;;
+	esac
+	case "$open_msg" in
+	*"Cannot allocate memory"*) tap_ok "opening a character device fails with ENOMEM" ;;
+	*) tap_not_ok "opening a character device fails with ENOMEM" "rc=$open_rc $open_msg" ;;
+	esac
+	expect "the failures leave no area" live "$live0"
+	expect "... and no lock context" contexts "$ctx0"
+	/usr/bin/flock -n $d/nomem true && : < $d/nomem-null &&
+		tap_ok "both work once memory is back" ||
+		tap_not_ok "both work once memory is back"
+	rm -f $d/nomem $d/nomem-null
+	expect "and leave nothing once removed" live "$live0"
+else
+	tap_skip "flock and device open fail with ENOMEM" "no failslab (CONFIG_FAILSLAB)"
+fi
+rm -rf $d
+tap_done
