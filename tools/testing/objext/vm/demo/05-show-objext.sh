@@ -9,7 +9,8 @@ host=/sys/kernel/debug/objext/inode
 
 echo "OBJEXT-DEMO-BEGIN"
 echo "kernel: $(uname -r)"
-echo "--- $host, nothing watched"
+echo "--- $host, nothing watched or locked: the areas are those of the"
+echo "    character devices opened so far (cdev_inode_slot)"
 cat $host
 
 # Three watched files: three extension areas, each with the fsnotify slot.
@@ -21,6 +22,10 @@ inotifywait -q -m -e modify /tmp/demo/a /tmp/demo/b /tmp/demo/c > /dev/null &
 pid=$!
 sleep 1
 echo "--- $host, inotifywait watching 3 files"
+cat $host
+# A lock on a watched file claims a second slot in the same area.
+/usr/bin/flock /tmp/demo/a true
+echo "--- $host, and one of them locked once (flock)"
 cat $host
 kill $pid
 wait $pid 2>/dev/null
