@@ -58,6 +58,17 @@ tap_done() {
 	exit 1
 }
 
+# wait_until CMD VALUE: CMD (a function or command, no arguments) prints
+# VALUE within 20 s; for counters that settle after RCU or eviction.
+wait_until() {
+	_wu_i=0
+	while [ "$($1)" != "$2" ] && [ $_wu_i -lt 200 ]; do
+		sleep 0.1
+		_wu_i=$((_wu_i + 1))
+	done
+	[ "$($1)" = "$2" ]
+}
+
 # scratch_fs_mount NAME: a fresh 8 MiB ext2 image (busybox mke2fs) at
 # /tmp/NAME.img on a loop device, mounted by the ext4 driver at
 # SCRATCH_MNT=/mnt/NAME.  Unlike tmpfs inodes, its inodes can be evicted

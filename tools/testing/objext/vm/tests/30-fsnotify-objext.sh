@@ -29,16 +29,8 @@ claimed_by() { awk -v s="$1" '$1 == s { print $6 }' $host; }
 claimed() { claimed_by fsnotify_inode_slot; }
 slab_active() { awk -v c="$1" '$1 == c { print $2 }' /proc/slabinfo; }
 
-# wait_until CMD VALUE: CMD prints VALUE within 20 s (areas go when inodes
-# are evicted, marks when fsnotify's reaper has waited out SRCU).
-wait_until() {
-	_i=0
-	while [ "$($1)" != "$2" ] && [ $_i -lt 200 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	[ "$($1)" = "$2" ]
-}
+# Areas go when inodes are evicted, marks when fsnotify's reaper has
+# waited out SRCU: counts are checked with wait_until (tap.sh).
 # wait_le CMD VALUE: CMD prints at most VALUE within 20 s (other tests'
 # marks may still be going, so fewer is fine).
 wait_le() {

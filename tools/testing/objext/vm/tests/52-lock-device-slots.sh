@@ -28,17 +28,6 @@ live() { field live_areas; }
 lock_claims() { claimed file_lock_context_slot; }
 cdev_claims() { claimed cdev_inode_slot; }
 
-# wait_until CMD VALUE: CMD prints VALUE within 20 s (areas are counted
-# down when evicted inodes are destroyed).
-wait_until() {
-	_i=0
-	while [ "$($1)" != "$2" ] && [ $_i -lt 200 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	[ "$($1)" = "$2" ]
-}
-
 # expect NAME CMD VALUE: ok if CMD prints VALUE (within 20 s).
 expect() {
 	if wait_until "$2" "$3"; then
