@@ -18,8 +18,8 @@
 #   --tag NAME         name this run's initramfs and logs in --out after
 #                      NAME (objext-vm-NAME.log, ...), so that a second
 #                      boot of the same kernel keeps the first one's files
-#   --timeout SECS     VM timeout (default 900)
-#   --test-timeout S   per-test timeout inside the VM (default 300)
+#   --timeout SECS     VM timeout (default 1500)
+#   --test-timeout S   per-test timeout inside the VM (default 600)
 #   --accel MODE       tcg (default) | kvm | auto
 #   --smp N            vCPUs (default 2)
 #   --verbose          echo the serial console while the VM runs
@@ -42,8 +42,8 @@ BUILD=1
 TESTS=
 APPEND=
 TAG=
-TIMEOUT=900
-TEST_TIMEOUT=300
+TIMEOUT=1500
+TEST_TIMEOUT=600
 ACCEL=tcg
 SMP=2
 VERBOSE=0
