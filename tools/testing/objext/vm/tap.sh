@@ -58,6 +58,17 @@ tap_done() {
 	exit 1
 }
 
+# The objext inode host's debugfs file: objext_field NAME prints the value
+# of its "NAME: value" line, objext_claimed SLOT how many inodes claimed
+# SLOT (nothing on a kernel without objext).
+OBJEXT_HOST=/sys/kernel/debug/objext/inode
+objext_field() {
+	sed -n "s/^$1: //p" "$OBJEXT_HOST" 2>/dev/null
+}
+objext_claimed() {
+	awk -v s="$1" '$1 == s { print $6 }' "$OBJEXT_HOST" 2>/dev/null
+}
+
 # wait_until CMD VALUE: CMD (a function or command, no arguments) prints
 # VALUE within 20 s; for counters that settle after RCU or eviction.
 wait_until() {

@@ -16,8 +16,7 @@ bpf_fs_mount() {
 # slot_claimed: inodes on which the objext slot of BPF inode storage is
 # claimed (column 6 of the inode host's slot table in debugfs).
 slot_claimed() {
-	awk '$1 == "bpf_inode_storage_slot" { print $6 }' \
-		/sys/kernel/debug/objext/inode 2>/dev/null
+	objext_claimed bpf_inode_storage_slot
 }
 
 # Live local storage elements: allocated minus freed, counted by the

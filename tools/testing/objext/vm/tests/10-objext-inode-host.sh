@@ -16,14 +16,7 @@
 . /usr/lib/objext/tap.sh
 
 dbg=/sys/kernel/debug/objext
-host=$dbg/inode
-
-field() {
-	sed -n "s/^$1: //p" "$host"
-}
-claimed() {
-	awk -v s="$1" '$1 == s { print $6 }' "$host"
-}
+host=$OBJEXT_HOST
 
 if [ -r "$host" ]; then
 	tap_ok "$host exists"
@@ -33,11 +26,11 @@ else
 fi
 cat "$host" | sed 's/^/# /'
 
-[ "$(field host)" = inode ] && tap_ok "host is named inode" ||
-	tap_not_ok "host is named inode" "$(field host)"
+[ "$(objext_field host)" = inode ] && tap_ok "host is named inode" ||
+	tap_not_ok "host is named inode" "$(objext_field host)"
 
-live0=$(field live_areas)
-cdevs=$(claimed cdev_inode_slot)
+live0=$(objext_field live_areas)
+cdevs=$(objext_claimed cdev_inode_slot)
 [ "$live0" = "$cdevs" ] && tap_ok "only opened character devices have extension areas" ||
 	tap_not_ok "only opened character devices have extension areas" \
 		"live_areas: $live0, cdev_inode_slot claimed: $cdevs"
@@ -54,7 +47,7 @@ while [ $i -lt 200 ]; do
 done
 rm -rf /tmp/objext-idle
 
-live=$(field live_areas)
+live=$(objext_field live_areas)
 [ "$live" = "$live0" ] && tap_ok "file activity allocates no extension area" ||
 	tap_not_ok "file activity allocates no extension area" "live_areas: $live0 -> $live"
 

@@ -23,10 +23,8 @@
 
 . /usr/lib/objext/tap.sh
 
-host=/sys/kernel/debug/objext/inode
-field() { sed -n "s/^$1: //p" $host; }
-claimed_by() { awk -v s="$1" '$1 == s { print $6 }' $host; }
-claimed() { claimed_by fsnotify_inode_slot; }
+host=$OBJEXT_HOST
+claimed() { objext_claimed fsnotify_inode_slot; }
 slab_active() { awk -v c="$1" '$1 == c { print $2 }' /proc/slabinfo; }
 
 # Areas go when inodes are evicted, marks when fsnotify's reaper has
@@ -43,7 +41,7 @@ wait_le() {
 }
 # Areas of inodes other than character devices: the first open of a
 # device node (losetup opening /dev/loop-control, say) gives it an area.
-live() { echo $(($(field live_areas) - $(claimed_by cdev_inode_slot))); }
+live() { echo $(($(objext_field live_areas) - $(objext_claimed cdev_inode_slot))); }
 marks() { slab_active inotify_inode_mark; }
 connectors() { slab_active fsnotify_mark_connector; }
 
@@ -56,7 +54,7 @@ sed 's/^/# /' $host
 	tap_not_ok "inode host has the fsnotify_inode_slot"
 wait_until live 0 && tap_ok "no area left over from earlier tests" ||
 	tap_not_ok "no area left over from earlier tests" \
-		"live_areas $(live), cdev_inode_slot claimed $(claimed_by cdev_inode_slot)"
+		"live_areas $(live), cdev_inode_slot claimed $(objext_claimed cdev_inode_slot)"
 live0=$(live)
 
 d=/tmp/fsn-objext

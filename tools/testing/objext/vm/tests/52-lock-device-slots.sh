@@ -21,12 +21,10 @@
 
 . /usr/lib/objext/tap.sh
 
-host=/sys/kernel/debug/objext/inode
-field() { sed -n "s/^$1: //p" $host; }
-claimed() { awk -v s="$1" '$1 == s { print $6 }' $host; }
-live() { field live_areas; }
-lock_claims() { claimed file_lock_context_slot; }
-cdev_claims() { claimed cdev_inode_slot; }
+host=$OBJEXT_HOST
+live() { objext_field live_areas; }
+lock_claims() { objext_claimed file_lock_context_slot; }
+cdev_claims() { objext_claimed cdev_inode_slot; }
 
 # expect NAME CMD VALUE: ok if CMD prints VALUE (within 20 s).
 expect() {
@@ -43,7 +41,7 @@ if [ ! -r $host ]; then
 fi
 sed 's/^/# /' $host
 for s in file_lock_context_slot cdev_inode_slot; do
-	[ -n "$(claimed $s)" ] && tap_ok "inode host has the $s" ||
+	[ -n "$(objext_claimed $s)" ] && tap_ok "inode host has the $s" ||
 		tap_not_ok "inode host has the $s"
 done
 
