@@ -28,6 +28,9 @@ packages=(
 	# real notification clients run inside the VM (auditctl itself is
 	# unpacked from auditd by tools/testing/objext/vm/deb-tool.sh)
 	inotify-tools libauparse0
+	# fscrypt and fs-verity tests: e2fsprogs' mkfs.ext4, e4crypt and
+	# debugfs, fsverity-utils' fsverity
+	e2fsprogs fsverity
 	# tree tooling (dev/*.sh)
 	git rsync util-linux tar
 )

@@ -124,6 +124,14 @@ for tool in inotifywait inotifywatch; do
 done
 # util-linux's flock(1), not busybox's applet of the same name.
 payload+=(--file "$(command -v flock):/usr/bin/flock")
+# e2fsprogs (mkfs.ext4 -O encrypt,verity, e4crypt, debugfs) and
+# fsverity-utils, not busybox's ext2-only mke2fs.
+for tool in /usr/sbin/mke2fs:/usr/sbin/mkfs.ext4 /usr/sbin/e4crypt:/usr/sbin/e4crypt \
+	    /usr/sbin/debugfs:/usr/sbin/debugfs /usr/bin/fsverity:/usr/bin/fsverity \
+	    /etc/mke2fs.conf:/etc/mke2fs.conf; do
+	[ -e "${tool%%:*}" ] || die "${tool%%:*} not found (make deps installs e2fsprogs and fsverity)"
+	payload+=(--file "$tool")
+done
 auditctl=$("$HERE/deb-tool.sh" auditd /sbin/auditctl "$REPO/build/debs") ||
 	die "cannot get auditctl from the auditd package"
 payload+=(--file "$auditctl:/sbin/auditctl")

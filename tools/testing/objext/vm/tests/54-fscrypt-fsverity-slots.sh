@@ -1,0 +1,156 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# objext-baseline: fail
+#
+# 54-fscrypt-fsverity-slots.sh - the fscrypt and fs-verity info of an
+# inode live in the objext slots fscrypt_inode_slot and
+# fsverity_inode_slot, and only inodes that use them pay for an area.
+#
+#  - reading unencrypted files claims nothing;
+#  - opening 30 encrypted files claims the fscrypt slot once per file and
+#    once for their directory, and removing the key (which evicts them)
+#    releases every claim and area;
+#  - encrypted inodes looked at without their key get no area;
+#  - opening a verity file claims the fsverity slot once; eviction releases
+#    it;
+#  - with failslab on the objext_inode cache, opening an encrypted file,
+#    opening a verity file and enabling verity fail with ENOMEM, leave
+#    nothing behind, and work once memory is back.
+#
+# On a kernel without objext none of this exists: the test fails there.
+
+. /usr/lib/objext/tap.sh
+
+IMG=/tmp/slots.img
+MNT=/mnt/slots
+KEY=/tmp/slots.key
+host=$OBJEXT_HOST
+live() { objext_field live_areas; }
+crypt_claims() { objext_claimed fscrypt_inode_slot; }
+verity_claims() { objext_claimed fsverity_inode_slot; }
+
+# expect NAME CMD VALUE: ok if CMD prints VALUE (within 20 s).
+expect() {
+	if wait_until "$2" "$3"; then
+		tap_ok "$1"
+	else
+		tap_not_ok "$1" "$2: $($2), want $3"
+	fi
+}
+
+# nomem NAME CMD...: ok if CMD fails with "Cannot allocate memory".
+nomem() {
+	name=$1
+	shift
+	msg=$("$@" 2>&1 > /dev/null)
+	rc=$?
+	echo "# $*: rc=$rc: $msg"
+	case "$rc $msg" in
+	"0 "*) tap_not_ok "$name" "succeeded" ;;
+	*"Cannot allocate memory"*) tap_ok "$name" ;;
+	*) tap_not_ok "$name" "rc=$rc $msg" ;;
+	esac
+}
+
+drop() {
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+}
+
+if [ ! -r $host ]; then
+	tap_not_ok "objext inode host exists" "no $host"
+	tap_done
+fi
+for s in fscrypt_inode_slot fsverity_inode_slot; do
+	[ -n "$(objext_claimed $s)" ] && tap_ok "inode host has the $s" ||
+		tap_not_ok "inode host has the $s"
+done
+
+mkdir -p $MNT
+dd if=/dev/zero of=$IMG bs=1M count=32 2>/dev/null
+mkfs.ext4 -q -F -b 4096 -O encrypt,verity $IMG
+DEV=$(losetup -f)
+if ! { losetup "$DEV" $IMG && mount -t ext4 "$DEV" $MNT; }; then
+	tap_not_ok "mount an encrypt,verity image"
+	tap_done
+fi
+head -c 64 /dev/urandom > $KEY
+id=$(fscrypt-ctl add-key $MNT < $KEY)
+mkdir $MNT/v2 $MNT/plain
+fscrypt-ctl set-policy $MNT/v2 "$id"
+i=0
+while [ $i -lt 30 ]; do
+	echo "secret $i" > $MNT/v2/f$i
+	echo "plain $i" > $MNT/plain/f$i
+	i=$((i + 1))
+done
+head -c 100000 /dev/urandom > $MNT/verity
+fsverity enable $MNT/verity
+drop
+live0=$(live) crypt0=$(crypt_claims) verity0=$(verity_claims)
+
+cat $MNT/plain/* > /dev/null
+expect "reading 30 unencrypted files allocates no area" live "$live0"
+
+cat $MNT/v2/* > /dev/null
+expect "opening 30 encrypted files claims the fscrypt slot 31 times (with the directory)" \
+	crypt_claims $((crypt0 + 31))
+expect "... with 31 areas" live $((live0 + 31))
+fscrypt-ctl remove-key $MNT "$id" > /dev/null
+expect "removing the key releases the fscrypt slots" crypt_claims "$crypt0"
+expect "... and their areas" live "$live0"
+
+ls -l $MNT/v2 > /dev/null
+cat $MNT/v2/* > /dev/null 2>&1
+expect "encrypted inodes looked at without their key get no area" live "$live0"
+drop
+
+cat $MNT/verity > /dev/null
+expect "opening a verity file claims the fsverity slot once" verity_claims $((verity0 + 1))
+expect "... with one area" live $((live0 + 1))
+drop
+expect "evicting it releases the slot" verity_claims "$verity0"
+expect "... and the area" live "$live0"
+
+# Allocation failure: -ENOMEM to the caller, nothing half-done.
+fs=/sys/kernel/debug/failslab
+attr=/sys/kernel/slab/objext_inode/failslab
+if [ -w $attr ] && [ -d $fs ]; then
+	fscrypt-ctl add-key $MNT < $KEY > /dev/null
+	head -c 50000 /dev/urandom > $MNT/to-enable
+	drop
+	ls $MNT/v2 > /dev/null		# sets up the directory's key
+	live1=$(live) crypt1=$(crypt_claims)
+	echo 1 > $attr
+	echo Y > $fs/cache-filter
+	echo N > $fs/ignore-gfp-wait
+	echo 100 > $fs/probability
+	echo -1 > $fs/times
+	echo 0 > $fs/verbose
+	nomem "opening an encrypted file fails with ENOMEM" cat $MNT/v2/f1
+	nomem "opening a verity file fails with ENOMEM" cat $MNT/verity
+	nomem "enabling verity fails with ENOMEM" fsverity enable $MNT/to-enable
+	echo 0 > $fs/probability
+	echo 0 > $attr
+	expect "the failures leave no area" live "$live1"
+	expect "... and claim no fscrypt slot" crypt_claims "$crypt1"
+	expect "... and no fsverity slot" verity_claims "$verity0"
+	if fsverity measure $MNT/to-enable > /dev/null 2>&1; then
+		tap_not_ok "the file whose enable failed is not a verity file"
+	else
+		tap_ok "the file whose enable failed is not a verity file"
+	fi
+	[ "$(cat $MNT/v2/f1)" = "secret 1" ] && cat $MNT/verity > /dev/null &&
+		fsverity enable $MNT/to-enable && fsverity measure $MNT/to-enable > /dev/null &&
+		tap_ok "all three work once memory is back" ||
+		tap_not_ok "all three work once memory is back"
+	fscrypt-ctl remove-key $MNT "$id" > /dev/null
+	drop
+	expect "and leave nothing once evicted" live "$live0"
+else
+	tap_skip "fscrypt and fs-verity fail with ENOMEM" "no failslab (CONFIG_FAILSLAB)"
+fi
+umount $MNT
+losetup -d "$DEV"
+rm -f $IMG $KEY
+tap_done
