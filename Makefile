@@ -13,14 +13,15 @@
 #   make kunit      run the KUnit suite       (tools/testing/objext/kunit.sh)
 #   make harness    userspace harness         (tools/testing/objext/harness)
 #   make check      static checks             (dev/check.sh)
-#   make bench      fsnotify benchmark, baseline vs objext (tools/testing/objext/bench/run.sh)
+#   make bench      hot-path benchmark, baseline vs objext (tools/testing/objext/bench/run.sh)
+#   make memcurve   slab memory per file vs fraction extended (tools/testing/objext/bench/memcurve.sh)
 #   make test       everything CI runs        (dev/test.sh)
 #   make demo       demo                      (dev/demo.sh)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .PHONY: help deps tree export pristine pahole vm-kernel boot kunit harness \
-	check bench test demo
+	check bench memcurve test demo
 
 VM := tools/testing/objext/vm
 
@@ -59,6 +60,9 @@ check:
 
 bench:
 	tools/testing/objext/bench/run.sh
+
+memcurve:
+	tools/testing/objext/bench/memcurve.sh
 
 test:
 	dev/test.sh

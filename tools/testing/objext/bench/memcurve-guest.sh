@@ -1,0 +1,40 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# memcurve-guest.sh - the memory curve's in-VM side (installed as a test by
+# memcurve.sh).  For tmpfs and for ext4, and for each way of extending a
+# file (inotify watches, file locks), makes a fresh filesystem, runs
+# memcurve on it with OBJEXT_MEMCURVE_COUNT files and unmounts it, so every
+# run starts from the same slabs.  Prints memcurve's lines prefixed with
+# the filesystem and the mode.
+
+count=${OBJEXT_MEMCURVE_COUNT:-200000}
+steps="0 1 10 50 100"
+mnt=/memcurve
+img=/tmp/memcurve.img
+echo $((count + 1000)) > /proc/sys/fs/inotify/max_user_watches || exit 1
+mkdir -p $mnt
+grep -E '^(shmem_inode_cache|ext4_inode_cache|objext_inode) ' /proc/slabinfo |
+	sed 's/^/slabinfo: /'
+
+for fs in tmpfs ext4; do
+	for mode in watch lock; do
+		if [ $fs = tmpfs ]; then
+			mount -t tmpfs -o size=64m,nr_inodes=0 tmpfs $mnt || exit 1
+		else
+			# Room for every inode; no background inode table zeroing.
+			truncate -s 1G $img
+			mkfs.ext4 -q -F -b 4096 -N $((count + 5000)) $img || exit 1
+			dev=$(losetup -f)
+			losetup "$dev" $img || exit 1
+			mount -t ext4 -o noinit_itable "$dev" $mnt || exit 1
+		fi
+		memcurve $mnt "$count" $mode $steps > /tmp/memcurve.out || exit 1
+		sed "s/^memcurve /memcurve $fs $mode /" /tmp/memcurve.out
+		umount $mnt || exit 1
+		if [ $fs = ext4 ]; then
+			losetup -d "$dev"
+			rm -f $img
+		fi
+	done
+done
