@@ -4,7 +4,8 @@
 # guest.sh - the benchmark's in-VM side (installed as a test by run.sh).
 # Prints the slab geometry of the inode caches, then the fsnbench lines,
 # on a tmpfs of its own that nothing else watches, then the write loop
-# with a BPF LSM program that looks up inode storage.
+# with a BPF LSM program that looks up inode storage, then open/close and
+# read on ext4.
 
 grep -E '^(# name|inode_cache|shmem_inode_cache|ext4_inode_cache|objext_inode) ' \
 	/proc/slabinfo | sed 's/^/slabinfo: /'
@@ -27,3 +28,16 @@ fsnbench /bench "$iter" "$repeats" write-unwatched write-bpf-lsm-hit || exit 1
 bpf-inode-storage read $pin /bench/target | sed 's/^/# /'
 rm -r $pin
 umount /bench
+
+# open/close and read on ext4 (busybox mke2fs makes the ext2 layout, the
+# ext4 driver mounts it): ext4_file_open() asks fscrypt and fs-verity
+# about every file it opens.
+dd if=/dev/zero of=/tmp/bench.img bs=1M count=16 2>/dev/null
+mke2fs -q -F /tmp/bench.img >/dev/null 2>&1 || exit 1
+dev=$(losetup -f)
+losetup "$dev" /tmp/bench.img || exit 1
+mount -t ext4 "$dev" /bench || exit 1
+fsnbench /bench "$iter" "$repeats" open-close open-close-ext4 || exit 1
+fsnbench /bench "$iter" "$repeats" read read-ext4 || exit 1
+umount /bench
+losetup -d "$dev"

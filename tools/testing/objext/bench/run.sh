@@ -93,7 +93,7 @@ slab() {
 	echo "|---|---:|---:|---:|"
 	for c in write-unwatched write-sb-watched write-watched watch-add-rm watch-fresh \
 		 write-bpf-lsm-miss write-bpf-lsm-hit open-close open-close-area \
-		 open-close-chrdev read flock posix-lock; do
+		 open-close-chrdev read flock posix-lock open-close-ext4 read-ext4; do
 		b=$(median "$c" base) o=$(median "$c" objext)
 		printf '| %s | %s (%s) | %s (%s) | %.3f |\n' "$c" "$b" "$(spread "$c" base)" \
 			"$o" "$(spread "$c" objext)" "$(awk -v o="$o" -v b="$b" 'BEGIN { print o / b }')"
