@@ -80,6 +80,16 @@ wait_until() {
 	[ "$($1)" = "$2" ]
 }
 
+# tap_expect NAME CMD VALUE: ok if CMD prints VALUE within 20 s
+# (wait_until), otherwise not ok with what it printed.
+tap_expect() {
+	if wait_until "$2" "$3"; then
+		tap_ok "$1"
+	else
+		tap_not_ok "$1" "$2: $($2), want $3"
+	fi
+}
+
 # scratch_fs_mount NAME: a fresh 8 MiB ext2 image (busybox mke2fs) at
 # /tmp/NAME.img on a loop device, mounted by the ext4 driver at
 # SCRATCH_MNT=/mnt/NAME.  Unlike tmpfs inodes, its inodes can be evicted

@@ -26,15 +26,6 @@ live() { objext_field live_areas; }
 lock_claims() { objext_claimed file_lock_context_slot; }
 cdev_claims() { objext_claimed cdev_inode_slot; }
 
-# expect NAME CMD VALUE: ok if CMD prints VALUE (within 20 s).
-expect() {
-	if wait_until "$2" "$3"; then
-		tap_ok "$1"
-	else
-		tap_not_ok "$1" "$2: $($2), want $3"
-	fi
-}
-
 if [ ! -r $host ]; then
 	tap_not_ok "objext inode host exists" "no $host"
 	tap_done
@@ -57,7 +48,7 @@ while [ $i -lt 100 ]; do
 	mknod $d/null$i c 1 3
 	i=$((i + 1))
 done
-expect "opening files and making device nodes allocates no area" live "$live0"
+tap_expect "opening files and making device nodes allocates no area" live "$live0"
 
 # Locks: one claim, one area and one context per locked file.
 i=0
@@ -65,17 +56,17 @@ while [ $i -lt 100 ]; do
 	/usr/bin/flock -x $d/f$i true || echo "# flock $d/f$i failed"
 	i=$((i + 1))
 done
-expect "flock on 100 files claims the lock slot 100 times" lock_claims $((locks0 + 100))
-expect "... with 100 areas" live $((live0 + 100))
+tap_expect "flock on 100 files claims the lock slot 100 times" lock_claims $((locks0 + 100))
+tap_expect "... with 100 areas" live $((live0 + 100))
 i=0
 while [ $i -lt 100 ]; do
 	/usr/bin/flock -s $d/f$i true
 	i=$((i + 1))
 done
-expect "locking them again claims nothing more" lock_claims $((locks0 + 100))
+tap_expect "locking them again claims nothing more" lock_claims $((locks0 + 100))
 rm -f $d/f*
-expect "removing the files releases the lock slots" lock_claims "$locks0"
-expect "... and their areas" live "$live0"
+tap_expect "removing the files releases the lock slots" lock_claims "$locks0"
+tap_expect "... and their areas" live "$live0"
 
 # Character devices: a claim per opened node.
 i=0
@@ -83,12 +74,12 @@ while [ $i -lt 50 ]; do
 	: < $d/null$i
 	i=$((i + 1))
 done
-expect "opening 50 character device nodes claims the cdev slot 50 times" \
+tap_expect "opening 50 character device nodes claims the cdev slot 50 times" \
 	cdev_claims $((cdevs0 + 50))
-expect "... with 50 areas" live $((live0 + 50))
+tap_expect "... with 50 areas" live $((live0 + 50))
 rm -f $d/null*
-expect "removing the nodes releases the cdev slots" cdev_claims "$cdevs0"
-expect "... and their areas" live "$live0"
+tap_expect "removing the nodes releases the cdev slots" cdev_claims "$cdevs0"
+tap_expect "... and their areas" live "$live0"
 
 # Allocation failure: -ENOMEM to the caller, nothing half-done.
 fs=/sys/kernel/debug/failslab
@@ -118,13 +109,13 @@ if [ -w $attr ] && [ -d $fs ]; then
 	*"Cannot allocate memory"*) tap_ok "opening a character device fails with ENOMEM" ;;
 	*) tap_not_ok "opening a character device fails with ENOMEM" "rc=$open_rc $open_msg" ;;
 	esac
-	expect "the failures leave no area" live "$live0"
-	expect "... and claim no slot" lock_claims "$locks0"
+	tap_expect "the failures leave no area" live "$live0"
+	tap_expect "... and claim no slot" lock_claims "$locks0"
 	/usr/bin/flock -n $d/nomem true && : < $d/nomem-null &&
 		tap_ok "both work once memory is back" ||
 		tap_not_ok "both work once memory is back"
 	rm -f $d/nomem $d/nomem-null
-	expect "and leave nothing once removed" live "$live0"
+	tap_expect "and leave nothing once removed" live "$live0"
 else
 	tap_skip "flock and device open fail with ENOMEM" "no failslab (CONFIG_FAILSLAB)"
 fi

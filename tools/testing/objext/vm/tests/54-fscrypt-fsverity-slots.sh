@@ -29,15 +29,6 @@ live() { objext_field live_areas; }
 crypt_claims() { objext_claimed fscrypt_inode_slot; }
 verity_claims() { objext_claimed fsverity_inode_slot; }
 
-# expect NAME CMD VALUE: ok if CMD prints VALUE (within 20 s).
-expect() {
-	if wait_until "$2" "$3"; then
-		tap_ok "$1"
-	else
-		tap_not_ok "$1" "$2: $($2), want $3"
-	fi
-}
-
 # nomem NAME CMD...: ok if CMD fails with "Cannot allocate memory".
 nomem() {
 	name=$1
@@ -90,27 +81,27 @@ drop
 live0=$(live) crypt0=$(crypt_claims) verity0=$(verity_claims)
 
 cat $MNT/plain/* > /dev/null
-expect "reading 30 unencrypted files allocates no area" live "$live0"
+tap_expect "reading 30 unencrypted files allocates no area" live "$live0"
 
 cat $MNT/v2/* > /dev/null
-expect "opening 30 encrypted files claims the fscrypt slot 31 times (with the directory)" \
+tap_expect "opening 30 encrypted files claims the fscrypt slot 31 times (with the directory)" \
 	crypt_claims $((crypt0 + 31))
-expect "... with 31 areas" live $((live0 + 31))
+tap_expect "... with 31 areas" live $((live0 + 31))
 fscrypt-ctl remove-key $MNT "$id" > /dev/null
-expect "removing the key releases the fscrypt slots" crypt_claims "$crypt0"
-expect "... and their areas" live "$live0"
+tap_expect "removing the key releases the fscrypt slots" crypt_claims "$crypt0"
+tap_expect "... and their areas" live "$live0"
 
 ls -l $MNT/v2 > /dev/null
 cat $MNT/v2/* > /dev/null 2>&1
-expect "encrypted inodes looked at without their key get no area" live "$live0"
+tap_expect "encrypted inodes looked at without their key get no area" live "$live0"
 drop
 
 cat $MNT/verity > /dev/null
-expect "opening a verity file claims the fsverity slot once" verity_claims $((verity0 + 1))
-expect "... with one area" live $((live0 + 1))
+tap_expect "opening a verity file claims the fsverity slot once" verity_claims $((verity0 + 1))
+tap_expect "... with one area" live $((live0 + 1))
 drop
-expect "evicting it releases the slot" verity_claims "$verity0"
-expect "... and the area" live "$live0"
+tap_expect "evicting it releases the slot" verity_claims "$verity0"
+tap_expect "... and the area" live "$live0"
 
 # Allocation failure: -ENOMEM to the caller, nothing half-done.
 fs=/sys/kernel/debug/failslab
@@ -132,9 +123,9 @@ if [ -w $attr ] && [ -d $fs ]; then
 	nomem "enabling verity fails with ENOMEM" fsverity enable $MNT/to-enable
 	echo 0 > $fs/probability
 	echo 0 > $attr
-	expect "the failures leave no area" live "$live1"
-	expect "... and claim no fscrypt slot" crypt_claims "$crypt1"
-	expect "... and no fsverity slot" verity_claims "$verity0"
+	tap_expect "the failures leave no area" live "$live1"
+	tap_expect "... and claim no fscrypt slot" crypt_claims "$crypt1"
+	tap_expect "... and no fsverity slot" verity_claims "$verity0"
 	if fsverity measure $MNT/to-enable > /dev/null 2>&1; then
 		tap_not_ok "the file whose enable failed is not a verity file"
 	else
@@ -146,7 +137,7 @@ if [ -w $attr ] && [ -d $fs ]; then
 		tap_not_ok "all three work once memory is back"
 	fscrypt-ctl remove-key $MNT "$id" > /dev/null
 	drop
-	expect "and leave nothing once evicted" live "$live0"
+	tap_expect "and leave nothing once evicted" live "$live0"
 else
 	tap_skip "fscrypt and fs-verity fail with ENOMEM" "no failslab (CONFIG_FAILSLAB)"
 fi
