@@ -14,6 +14,7 @@ mnt=/memcurve
 img=/tmp/memcurve.img
 echo $((count + 1000)) > /proc/sys/fs/inotify/max_user_watches || exit 1
 mkdir -p $mnt
+echo "memcurve: count $count"
 grep -E '^(shmem_inode_cache|ext4_inode_cache|objext_inode) ' /proc/slabinfo |
 	sed 's/^/slabinfo: /'
 
@@ -29,6 +30,7 @@ for fs in tmpfs ext4; do
 			losetup "$dev" $img || exit 1
 			mount -t ext4 -o noinit_itable "$dev" $mnt || exit 1
 		fi
+		# shellcheck disable=SC2086 # $steps is a list of fractions
 		memcurve $mnt "$count" $mode $steps > /tmp/memcurve.out || exit 1
 		sed "s/^memcurve /memcurve $fs $mode /" /tmp/memcurve.out
 		umount $mnt || exit 1

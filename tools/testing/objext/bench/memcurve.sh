@@ -18,7 +18,8 @@
 # same on both kernels and are left out; the Slab line of /proc/meminfo
 # (everything) is reported beside it.
 #
-# Usage: memcurve.sh [--no-build] [--count N]
+# Usage: memcurve.sh [--no-build] [--no-run] [--count N]
+#   --no-run  only make the table and the plot from the logs of the last run
 # Output: build/bench/memcurve.md (also printed), build/bench/memcurve.png,
 # the raw console logs build/bench/memcurve-{base,objext}.log.
 set -euo pipefail
@@ -26,43 +27,53 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../../../.." && pwd)
 VM=$REPO/tools/testing/objext/vm
 RES=$REPO/build/bench
-BUILD=1 COUNT=200000
+BUILD=1 RUN=1 COUNT=200000
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--no-build) BUILD=0; shift ;;
+	--no-run)   RUN=0; shift ;;
 	--count)    COUNT=${2:?}; shift 2 ;;
-	*) echo "usage: $0 [--no-build] [--count N]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--no-build] [--no-run] [--count N]" >&2; exit 2 ;;
 	esac
 done
-export CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=true
+# run_kernels: build (unless --no-build) and boot both kernels.
+run_kernels() {
+	export CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=true
+	make -s -C "$REPO" pristine
+	declare -A src=([base]=$REPO/build/pristine [objext]=$REPO/build/linux)
+	declare -A out=([base]=$REPO/build/out-vm-base [objext]=$REPO/build/out-bench)
+	gcc -O2 -Wall -Wextra -Werror -static -o "$RES/memcurve" "$HERE/memcurve.c"
+	for k in base objext; do
+		if [ "$BUILD" -eq 1 ] || [ ! -f "${out[$k]}/arch/x86/boot/bzImage" ]; then
+			echo "memcurve: building $k kernel"
+			"$VM/build-kernel.sh" --src "${src[$k]}" --out "${out[$k]}" \
+				--fragments vm.config > "$RES/build-$k.log" 2>&1 ||
+				{ tail -n 30 "$RES/build-$k.log"; exit 1; }
+		fi
+	done
+	"$VM/mkinitramfs.sh" -o "$RES/initramfs-memcurve.cpio.gz" --timeout 7000 \
+		--env "OBJEXT_MEMCURVE_COUNT=$COUNT" \
+		--file "$RES/memcurve:/usr/bin/memcurve" \
+		--file /usr/sbin/mke2fs:/usr/sbin/mkfs.ext4 \
+		--file /etc/mke2fs.conf:/etc/mke2fs.conf \
+		"$HERE/memcurve-guest.sh" 2>/dev/null
+	for k in base objext; do
+		echo "memcurve: $k kernel, $COUNT files"
+		"$VM/run-vm.sh" --kernel "${out[$k]}/arch/x86/boot/bzImage" \
+			--initrd "$RES/initramfs-memcurve.cpio.gz" --log "$RES/memcurve-$k.log" \
+			--mem 3G --smp 2 --timeout 7200 --quiet
+		grep -q 'OBJEXT-VM-TEST-END memcurve-guest.sh rc=0' "$RES/memcurve-$k.log" ||
+			{ echo "memcurve: $k run failed, see $RES/memcurve-$k.log" >&2; exit 1; }
+	done
+}
+
 command -v gnuplot >/dev/null || { echo "memcurve: gnuplot not found (make deps)" >&2; exit 1; }
 mkdir -p "$RES"
-make -s -C "$REPO" pristine
-declare -A src=([base]=$REPO/build/pristine [objext]=$REPO/build/linux)
-declare -A out=([base]=$REPO/build/out-vm-base [objext]=$REPO/build/out-bench)
-gcc -O2 -Wall -Wextra -Werror -static -o "$RES/memcurve" "$HERE/memcurve.c"
-for k in base objext; do
-	if [ "$BUILD" -eq 1 ] || [ ! -f "${out[$k]}/arch/x86/boot/bzImage" ]; then
-		echo "memcurve: building $k kernel"
-		"$VM/build-kernel.sh" --src "${src[$k]}" --out "${out[$k]}" \
-			--fragments vm.config > "$RES/build-$k.log" 2>&1 ||
-			{ tail -n 30 "$RES/build-$k.log"; exit 1; }
-	fi
-done
-"$VM/mkinitramfs.sh" -o "$RES/initramfs-memcurve.cpio.gz" --timeout 7000 \
-	--env "OBJEXT_MEMCURVE_COUNT=$COUNT" \
-	--file "$RES/memcurve:/usr/bin/memcurve" \
-	--file /usr/sbin/mke2fs:/usr/sbin/mkfs.ext4 \
-	--file /etc/mke2fs.conf:/etc/mke2fs.conf \
-	"$HERE/memcurve-guest.sh" 2>/dev/null
-for k in base objext; do
-	echo "memcurve: $k kernel, $COUNT files"
-	"$VM/run-vm.sh" --kernel "${out[$k]}/arch/x86/boot/bzImage" \
-		--initrd "$RES/initramfs-memcurve.cpio.gz" --log "$RES/memcurve-$k.log" \
-		--mem 3G --smp 2 --timeout 7200 --quiet
-	grep -q 'OBJEXT-VM-TEST-END memcurve-guest.sh rc=0' "$RES/memcurve-$k.log" ||
-		{ echo "memcurve: $k run failed, see $RES/memcurve-$k.log" >&2; exit 1; }
-done
+if [ "$RUN" -eq 1 ]; then
+	run_kernels
+else
+	COUNT=$(tr -d '\r' < "$RES/memcurve-base.log" | sed -n 's/^memcurve: count //p' | head -n 1)
+fi
 
 # bytes KERNEL FS MODE PERCENT: slab bytes per file of the inode caches.
 bytes() {
@@ -82,6 +93,20 @@ slabkb() {
 			if ($4 == "empty") before = $7; else if ($4 == p) after = $7
 		}
 		END { printf "%.1f\n", (after - before) * 1024 / n }'
+}
+
+# breakeven SERIES: the fraction (%) where objext - baseline turns from
+# negative to non-negative, linear between measured points; nothing if
+# objext uses less at every point.
+breakeven() {
+	awk -v s="$1" '$1 == s { p[n] = $2; d[n] = $4 - $3; n++ }
+		END {
+			for (i = 1; i < n; i++)
+				if (d[i - 1] < 0 && d[i] >= 0) {
+					printf "%.0f\n", p[i - 1] + (p[i] - p[i - 1]) * -d[i - 1] / (d[i] - d[i - 1])
+					exit
+				}
+		}' "$data"
 }
 
 steps="0 1 10 50 100"
@@ -106,16 +131,12 @@ data=$RES/memcurve.dat
 	echo
 	for fs in tmpfs ext4; do
 		for mode in watch lock; do
-			awk -v s="$fs-$mode" '$1 == s { p[n] = $2; d[n] = $4 - $3; n++ }
-				END {
-					for (i = 1; i < n; i++)
-						if (d[i - 1] < 0 && d[i] >= 0) {
-							x = p[i - 1] + (p[i] - p[i - 1]) * -d[i - 1] / (d[i] - d[i - 1])
-							printf "- %s: %.0f%% of the files extended\n", s, x
-							exit
-						}
-					printf "- %s: objext uses less at every measured fraction\n", s
-				}' "$data"
+			x=$(breakeven "$fs-$mode")
+			if [ -n "$x" ]; then
+				echo "- $fs, $mode: $x% of the files extended"
+			else
+				echo "- $fs, $mode: objext uses less at every measured fraction"
+			fi
 		done
 	done
 	echo
@@ -124,17 +145,36 @@ data=$RES/memcurve.dat
 		"growth since before the files were made."
 } | tee "$RES/memcurve.md"
 
+# One panel per filesystem: 6.12 dashed, objext solid, break-even dotted.
+for s in tmpfs-watch tmpfs-lock ext4-watch ext4-lock; do
+	x=$(breakeven "$s")
+	[ -z "$x" ] || echo "$s $x"
+done > "$RES/memcurve-breakeven.dat"
 gnuplot <<EOF
-set terminal pngcairo size 900,560 font ",10"
+set terminal pngcairo size 1100,480 font ",10"
 set output "$RES/memcurve.png"
-set title "Slab memory per file ($COUNT files): 6.12 vs objext"
+set multiplot layout 1,2 title "Slab memory per file, $COUNT files: 6.12 (dashed) vs objext (solid)"
 set xlabel "files with an extension (%)"
-set ylabel "bytes per file (inode caches + extensions)"
+set ylabel "bytes per file (inode cache + extensions)"
 set key top left
 set grid
-plot for [s in "tmpfs-watch tmpfs-lock ext4-watch ext4-lock"] \
-	"$data" using 2:(stringcolumn(1) eq s ? \$3 : 1/0) with linespoints dt 2 title s." 6.12", \
-     for [s in "tmpfs-watch tmpfs-lock ext4-watch ext4-lock"] \
-	"$data" using 2:(stringcolumn(1) eq s ? \$4 : 1/0) with linespoints dt 1 title s." objext"
+set xrange [0:100]
+do for [fs in "tmpfs ext4"] {
+	unset arrow
+	unset label
+	do for [m in "watch lock"] {
+		x = system("awk '\$1 == \"" . fs . "-" . m . "\" { print \$2 }' $RES/memcurve-breakeven.dat")
+		if (strlen(x) > 0) {
+			set arrow from x + 0, graph 0 to x + 0, graph 1 nohead dt 3 lc (m eq "watch" ? 1 : 2)
+			set label m . " break-even " . x . "%" at x + 1, graph (m eq "watch" ? 0.08 : 0.16) tc lt (m eq "watch" ? 1 : 2)
+		}
+	}
+	set title fs
+	plot "$data" using 2:(stringcolumn(1) eq fs."-watch" ? \$3 : 1/0) with linespoints lc 1 dt 2 pt 6 title "watch, 6.12", \
+	     "$data" using 2:(stringcolumn(1) eq fs."-watch" ? \$4 : 1/0) with linespoints lc 1 dt 1 pt 7 title "watch, objext", \
+	     "$data" using 2:(stringcolumn(1) eq fs."-lock" ? \$3 : 1/0) with linespoints lc 2 dt 2 pt 4 title "lock, 6.12", \
+	     "$data" using 2:(stringcolumn(1) eq fs."-lock" ? \$4 : 1/0) with linespoints lc 2 dt 1 pt 5 title "lock, objext"
+}
+unset multiplot
 EOF
 echo "memcurve: plot in $RES/memcurve.png"
