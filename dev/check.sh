@@ -162,7 +162,8 @@ done
 
 # --- sparse and W=1 -------------------------------------------------------------
 configure() {
-	"$BUILD_KERNEL" --src "$1" --out "$2" --config-only >"$LOG/config-$3.log" 2>&1 &&
+	"$BUILD_KERNEL" --src "$1" --out "$2" --config-only \
+		--fragments "vm.config debug.config check.config" >"$LOG/config-$3.log" 2>&1 &&
 		(cd "$1" && "${MAKE[@]}" O="$2" prepare) >>"$LOG/config-$3.log" 2>&1
 }
 configure "$TREE" "$OUT" new

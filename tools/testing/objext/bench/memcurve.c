@@ -42,6 +42,10 @@ static const char *const caches[] = {
 	"dentry",
 };
 
+/* A /proc/slabinfo line, up to the number of slabs. */
+static const char slabinfo_format[] =
+	"%63s %lu %lu %lu %lu %lu : tunables %*u %*u %*u : slabdata %*u %lu";
+
 static void die(const char *what)
 {
 	fprintf(stderr, "memcurve: %s: %s\n", what, strerror(errno));
@@ -57,10 +61,12 @@ static void report(const char *percent)
 	if (!f)
 		die("/proc/slabinfo");
 	while (fgets(line, sizeof(line), f)) {
-		/* name active num objsize objperslab pagesperslab : tunables
-		 * ... : slabdata active_slabs num_slabs sharedavail */
-		if (sscanf(line, "%63s %lu %lu %lu %lu %lu : tunables %*u %*u %*u : slabdata %*u %lu",
-			   name, &active, &objs, &size, &perslab, &pages, &slabs) != 7)
+		/*
+		 * name active num objsize objperslab pagesperslab
+		 * : tunables ... : slabdata active_slabs num_slabs shared
+		 */
+		if (sscanf(line, slabinfo_format, name, &active, &objs, &size,
+			   &perslab, &pages, &slabs) != 7)
 			continue;
 		for (size_t i = 0; i < sizeof(caches) / sizeof(caches[0]); i++)
 			if (!strcmp(name, caches[i]))
