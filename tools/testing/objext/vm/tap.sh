@@ -69,6 +69,21 @@ objext_claimed() {
 	awk -v s="$1" '$1 == s { print $6 }' "$OBJEXT_HOST" 2>/dev/null
 }
 
+# objext_require_slots SLOT...: on a kernel without the objext inode host
+# the test fails and ends here; otherwise the host's file is shown and
+# each SLOT must be listed in it.
+objext_require_slots() {
+	if [ ! -r "$OBJEXT_HOST" ]; then
+		tap_not_ok "objext inode host exists" "no $OBJEXT_HOST"
+		tap_done
+	fi
+	sed 's/^/# /' "$OBJEXT_HOST"
+	for _rs in "$@"; do
+		[ -n "$(objext_claimed "$_rs")" ] && tap_ok "inode host has the $_rs" ||
+			tap_not_ok "inode host has the $_rs"
+	done
+}
+
 # wait_until CMD VALUE: CMD (a function or command, no arguments) prints
 # VALUE within 20 s; for counters that settle after RCU or eviction.
 wait_until() {
@@ -88,6 +103,29 @@ tap_expect() {
 	else
 		tap_not_ok "$1" "$2: $($2), want $3"
 	fi
+}
+
+# Fault injection on the objext_inode cache alone (CONFIG_FAILSLAB):
+# objext_failslab_usable tells whether this kernel can do it,
+# objext_failslab_on makes every allocation from the cache fail (returns 1
+# if the cache cannot be singled out, e.g. because it was merged), and
+# objext_failslab_off ends it.
+OBJEXT_FAILSLAB=/sys/kernel/debug/failslab
+OBJEXT_FAILSLAB_CACHE=/sys/kernel/slab/objext_inode/failslab
+objext_failslab_usable() {
+	[ -w $OBJEXT_FAILSLAB_CACHE ] && [ -d $OBJEXT_FAILSLAB ]
+}
+objext_failslab_on() {
+	echo 1 > $OBJEXT_FAILSLAB_CACHE || return 1
+	echo Y > $OBJEXT_FAILSLAB/cache-filter
+	echo N > $OBJEXT_FAILSLAB/ignore-gfp-wait
+	echo -1 > $OBJEXT_FAILSLAB/times
+	echo 0 > $OBJEXT_FAILSLAB/verbose
+	echo 100 > $OBJEXT_FAILSLAB/probability
+}
+objext_failslab_off() {
+	echo 0 > $OBJEXT_FAILSLAB/probability
+	echo 0 > $OBJEXT_FAILSLAB_CACHE
 }
 
 # scratch_fs_mount NAME: a fresh 8 MiB ext2 image (busybox mke2fs) at

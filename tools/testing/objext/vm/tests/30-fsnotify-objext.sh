@@ -23,7 +23,6 @@
 
 . /usr/lib/objext/tap.sh
 
-host=$OBJEXT_HOST
 claimed() { objext_claimed fsnotify_inode_slot; }
 slab_active() { awk -v c="$1" '$1 == c { print $2 }' /proc/slabinfo; }
 
@@ -45,13 +44,7 @@ live() { echo $(($(objext_field live_areas) - $(objext_claimed cdev_inode_slot))
 marks() { slab_active inotify_inode_mark; }
 connectors() { slab_active fsnotify_mark_connector; }
 
-if [ ! -r $host ]; then
-	tap_not_ok "objext inode host exists" "no $host"
-	tap_done
-fi
-sed 's/^/# /' $host
-[ -n "$(claimed)" ] && tap_ok "inode host has the fsnotify_inode_slot" ||
-	tap_not_ok "inode host has the fsnotify_inode_slot"
+objext_require_slots fsnotify_inode_slot
 wait_until live 0 && tap_ok "no area left over from earlier tests" ||
 	tap_not_ok "no area left over from earlier tests" \
 		"live_areas $(live), cdev_inode_slot claimed $(objext_claimed cdev_inode_slot)"
@@ -83,10 +76,13 @@ mkfifo $fifo
 inotify-many --hold $d $n < $fifo > $out 2>&1 &
 pid=$!
 exec 3> $fifo
-i=0
-while ! grep -q '^# watches added' $out && [ $i -lt 1200 ]; do
+# Wait while it runs (not yet reaped, it would still answer kill -0);
+# its own alarm() bounds each of its steps.
+running() {
+	awk '$1 == "State:" && $2 != "Z" { r = 1 } END { exit !r }' /proc/$1/status 2>/dev/null
+}
+while ! grep -q '^# watches added' $out && running $pid; do
 	sleep 0.1
-	i=$((i + 1))
 done
 [ "$(live)" = $((live0 + n)) ] &&
 	tap_ok "$n watched inodes have $n extension areas" ||
@@ -98,7 +94,9 @@ grep -E '^(# name|objext_inode|shmem_inode_cache|inotify_inode_mark|fsnotify_mar
 	/proc/slabinfo | sed 's/^/# slabinfo: /'
 [ "${slab:-0}" -ge $n ] && tap_ok "objext_inode slab holds $n areas" ||
 	tap_not_ok "objext_inode slab holds $n areas" "active_objs ${slab:-none}"
-echo >&3 # let inotify-many remove its watches and delete the files
+# Let inotify-many remove its watches and delete the files (in a subshell:
+# if it has died, the SIGPIPE ends only that).
+(echo >&3) 2>/dev/null
 exec 3>&-
 wait $pid
 rc=$?
@@ -167,26 +165,18 @@ scratch_fs_release
 rm -f $out
 
 # Allocation failure: -ENOMEM to the caller, nothing half-done.
-fs=/sys/kernel/debug/failslab
-attr=/sys/kernel/slab/objext_inode/failslab
-if [ -w $attr ] && [ -d $fs ]; then
+if objext_failslab_usable; then
 	mkdir -p $d
 	: > $d/nomem
 	marks0=$(marks) conns0=$(connectors)
-	if echo 1 > $attr; then
+	if objext_failslab_on; then
 		tap_ok "failslab armed on objext_inode only"
 	else
 		tap_not_ok "failslab armed on objext_inode only" "is the cache merged? (slab_nomerge)"
 	fi
-	echo Y > $fs/cache-filter
-	echo N > $fs/ignore-gfp-wait
-	echo 100 > $fs/probability
-	echo -1 > $fs/times
-	echo 0 > $fs/verbose
 	msg=$(inotifywait -t 1 -e modify $d/nomem 2>&1)
 	rc=$?
-	echo 0 > $fs/probability
-	echo 0 > $attr
+	objext_failslab_off
 	echo "# inotifywait under failslab: rc=$rc: $msg"
 	case "$msg" in
 	*"Cannot allocate memory"*) tap_ok "inotify_add_watch fails with ENOMEM" ;;

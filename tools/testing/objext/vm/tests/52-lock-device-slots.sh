@@ -21,20 +21,11 @@
 
 . /usr/lib/objext/tap.sh
 
-host=$OBJEXT_HOST
 live() { objext_field live_areas; }
 lock_claims() { objext_claimed file_lock_context_slot; }
 cdev_claims() { objext_claimed cdev_inode_slot; }
 
-if [ ! -r $host ]; then
-	tap_not_ok "objext inode host exists" "no $host"
-	tap_done
-fi
-sed 's/^/# /' $host
-for s in file_lock_context_slot cdev_inode_slot; do
-	[ -n "$(objext_claimed $s)" ] && tap_ok "inode host has the $s" ||
-		tap_not_ok "inode host has the $s"
-done
+objext_require_slots file_lock_context_slot cdev_inode_slot
 
 d=/tmp/objext-locks
 mkdir -p $d
@@ -82,23 +73,15 @@ tap_expect "removing the nodes releases the cdev slots" cdev_claims "$cdevs0"
 tap_expect "... and their areas" live "$live0"
 
 # Allocation failure: -ENOMEM to the caller, nothing half-done.
-fs=/sys/kernel/debug/failslab
-attr=/sys/kernel/slab/objext_inode/failslab
-if [ -w $attr ] && [ -d $fs ]; then
+if objext_failslab_usable; then
 	touch $d/nomem
 	mknod $d/nomem-null c 1 3
-	echo 1 > $attr
-	echo Y > $fs/cache-filter
-	echo N > $fs/ignore-gfp-wait
-	echo 100 > $fs/probability
-	echo -1 > $fs/times
-	echo 0 > $fs/verbose
+	objext_failslab_on
 	lock_msg=$(/usr/bin/flock -n $d/nomem true 2>&1)
 	lock_rc=$?
 	open_msg=$(sh -c ": < $d/nomem-null" 2>&1)
 	open_rc=$?
-	echo 0 > $fs/probability
-	echo 0 > $attr
+	objext_failslab_off
 	echo "# flock under failslab: rc=$lock_rc: $lock_msg"
 	echo "# open under failslab: rc=$open_rc: $open_msg"
 	case "$lock_msg" in

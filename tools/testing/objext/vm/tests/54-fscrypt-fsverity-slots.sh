@@ -24,7 +24,6 @@
 IMG=/tmp/slots.img
 MNT=/mnt/slots
 KEY=/tmp/slots.key
-host=$OBJEXT_HOST
 live() { objext_field live_areas; }
 crypt_claims() { objext_claimed fscrypt_inode_slot; }
 verity_claims() { objext_claimed fsverity_inode_slot; }
@@ -48,14 +47,7 @@ drop() {
 	echo 3 > /proc/sys/vm/drop_caches
 }
 
-if [ ! -r $host ]; then
-	tap_not_ok "objext inode host exists" "no $host"
-	tap_done
-fi
-for s in fscrypt_inode_slot fsverity_inode_slot; do
-	[ -n "$(objext_claimed $s)" ] && tap_ok "inode host has the $s" ||
-		tap_not_ok "inode host has the $s"
-done
+objext_require_slots fscrypt_inode_slot fsverity_inode_slot
 
 mkdir -p $MNT
 dd if=/dev/zero of=$IMG bs=1M count=32 2>/dev/null
@@ -104,25 +96,17 @@ tap_expect "evicting it releases the slot" verity_claims "$verity0"
 tap_expect "... and the area" live "$live0"
 
 # Allocation failure: -ENOMEM to the caller, nothing half-done.
-fs=/sys/kernel/debug/failslab
-attr=/sys/kernel/slab/objext_inode/failslab
-if [ -w $attr ] && [ -d $fs ]; then
+if objext_failslab_usable; then
 	fscrypt-ctl add-key $MNT < $KEY > /dev/null
 	head -c 50000 /dev/urandom > $MNT/to-enable
 	drop
 	ls $MNT/v2 > /dev/null		# sets up the directory's key
 	live1=$(live) crypt1=$(crypt_claims)
-	echo 1 > $attr
-	echo Y > $fs/cache-filter
-	echo N > $fs/ignore-gfp-wait
-	echo 100 > $fs/probability
-	echo -1 > $fs/times
-	echo 0 > $fs/verbose
+	objext_failslab_on
 	nomem "opening an encrypted file fails with ENOMEM" cat $MNT/v2/f1
 	nomem "opening a verity file fails with ENOMEM" cat $MNT/verity
 	nomem "enabling verity fails with ENOMEM" fsverity enable $MNT/to-enable
-	echo 0 > $fs/probability
-	echo 0 > $attr
+	objext_failslab_off
 	tap_expect "the failures leave no area" live "$live1"
 	tap_expect "... and claim no fscrypt slot" crypt_claims "$crypt1"
 	tap_expect "... and no fsverity slot" verity_claims "$verity0"
