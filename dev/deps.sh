@@ -31,8 +31,8 @@ packages=(
 	# fscrypt and fs-verity tests: e2fsprogs' mkfs.ext4, e4crypt and
 	# debugfs, fsverity-utils' fsverity
 	e2fsprogs fsverity
-	# make memcurve: the plot
-	gnuplot-nox
+	# make memcurve: the plot; make bench: mkfs.xfs for the xfs inode slab
+	gnuplot-nox xfsprogs
 	# tree tooling (dev/*.sh)
 	git rsync util-linux tar
 )

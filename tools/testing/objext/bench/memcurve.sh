@@ -4,8 +4,8 @@
 # memcurve.sh - slab memory per file, unpatched 6.12 vs objext, as the
 # fraction of files that carry an extension grows (make memcurve).
 #
-# Boots the two kernels of run.sh (plain VM config, built into
-# build/out-vm-base and build/out-bench; built here unless --no-build)
+# Boots the two kernels of run.sh (VM config plus xfs, built into
+# build/out-bench-base and build/out-bench; built here unless --no-build)
 # one after the other, each running memcurve-guest.sh: COUNT files on a
 # fresh tmpfs and on a fresh ext4, then inotify watches or file locks on
 # 0, 1, 10, 50 and 100% of them.  Memory is deterministic, so neither
@@ -41,13 +41,13 @@ run_kernels() {
 	export CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=true
 	make -s -C "$REPO" pristine
 	declare -A src=([base]=$REPO/build/pristine [objext]=$REPO/build/linux)
-	declare -A out=([base]=$REPO/build/out-vm-base [objext]=$REPO/build/out-bench)
+	declare -A out=([base]=$REPO/build/out-bench-base [objext]=$REPO/build/out-bench)
 	gcc -O2 -Wall -Wextra -Werror -static -o "$RES/memcurve" "$HERE/memcurve.c"
 	for k in base objext; do
 		if [ "$BUILD" -eq 1 ] || [ ! -f "${out[$k]}/arch/x86/boot/bzImage" ]; then
 			echo "memcurve: building $k kernel"
 			"$VM/build-kernel.sh" --src "${src[$k]}" --out "${out[$k]}" \
-				--fragments vm.config > "$RES/build-$k.log" 2>&1 ||
+				--fragments "vm.config bench.config" > "$RES/build-$k.log" 2>&1 ||
 				{ tail -n 30 "$RES/build-$k.log"; exit 1; }
 		fi
 	done

@@ -4,12 +4,12 @@
 # run.sh - inode hot paths (fsnotify, BPF inode storage, open, read, file
 # locks), unpatched 6.12 vs objext, in one run.
 #
-# Builds both kernels with the plain VM config (no debug options) into
-# build/out-vm-base (shared with vm/baseline-test.sh) and build/out-bench,
+# Builds both kernels with the plain VM config (no debug options) plus xfs
+# (config/bench.config) into build/out-bench-base and build/out-bench,
 # then boots them alternately under QEMU TCG with -icount shift=0 -smp 1,
 # where the guest clock counts instructions (see fsnbench.c).  Each boot runs every case REPEATS times;
 # the report gives the median ns/op of each kernel and their ratio, plus
-# the inode slab geometry from /proc/slabinfo.
+# the inode slab geometry from /proc/slabinfo with 1 to 8 CPUs (slabs.sh).
 #
 # Usage: run.sh [--no-build] [--boots N] [--iterations N] [--repeats N]
 # Output: build/bench/results.md (also printed) and the raw console logs.
@@ -36,15 +36,14 @@ export CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=true
 mkdir -p "$RES"
 make -s -C "$REPO" pristine
 declare -A src=([base]=$REPO/build/pristine [objext]=$REPO/build/linux)
-# The baseline build dir is the one vm/baseline-test.sh uses (same config).
-declare -A out=([base]=$REPO/build/out-vm-base [objext]=$REPO/build/out-bench)
+declare -A out=([base]=$REPO/build/out-bench-base [objext]=$REPO/build/out-bench)
 
 gcc -O2 -Wall -Wextra -Werror -static -o "$RES/fsnbench" "$HERE/fsnbench.c"
 if [ "$BUILD" -eq 1 ]; then
 	for k in base objext; do
 		echo "bench: building $k kernel"
 		"$VM/build-kernel.sh" --src "${src[$k]}" --out "${out[$k]}" \
-			--fragments vm.config > "$RES/build-$k.log" 2>&1 ||
+			--fragments "vm.config bench.config" > "$RES/build-$k.log" 2>&1 ||
 			{ tail -n 30 "$RES/build-$k.log"; exit 1; }
 	done
 fi
@@ -61,9 +60,13 @@ done
 for b in $(seq 1 "$BOOTS"); do
 	for k in base objext; do
 		echo "bench: boot $b, $k kernel"
+		# 300 MiB is mkfs.xfs' minimum; the file is sparse.
+		rm -f "$RES/xfs.img"
+		truncate -s 300M "$RES/xfs.img"
+		mkfs.xfs -q "$RES/xfs.img"
 		"$VM/run-vm.sh" --kernel "${out[$k]}/arch/x86/boot/bzImage" \
 			--initrd "$RES/initramfs-$k.cpio.gz" --log "$RES/$k-$b.log" \
-			--smp 1 --timeout 3000 --quiet \
+			--disk "$RES/xfs.img" --smp 1 --timeout 3000 --quiet \
 			--qemu-arg -icount --qemu-arg shift=0
 		grep -q 'OBJEXT-VM-TEST-END guest.sh rc=0' "$RES/$k-$b.log" ||
 			{ echo "bench: $k boot $b failed, see $RES/$k-$b.log" >&2; exit 1; }
@@ -80,12 +83,13 @@ spread() {
 	cat "$RES/$2"-*.log | tr -d '\r' | awk -v c="$1" '$1 == "fsnbench" && $2 == c { print $4 }' |
 		sort -g | sed -n '1p;$p' | paste -sd' ' | awk '{ printf "%.2f-%.2f", $1, $2 }'
 }
-# slab CACHE KERNEL: object size, objects per slab, slab size, and the
-# memory one object really takes (slab size / objects per slab).
-slab() {
-	tr -d '\r' < "$RES/$2-1.log" | awk -v c="$1" '$1 == "slabinfo:" && $2 == c {
-		printf "%d B, %d per %d KiB slab, %.1f B/object\n", $5, $6, $7 * 4,
-			$7 * 4096 / $6 }'
+# The slab geometry of the same kernels with 1, 2, 4 and 8 CPUs.
+"$HERE/slabs.sh"
+
+# inuse CACHE KERNEL: active objects in the slab lines guest.sh prints
+# after filling the xfs disk.
+inuse() {
+	tr -d '\r' < "$RES/$2-1.log" | awk -v c="$1" '$1 == "slabinfo-xfs:" && $2 == c { print $3 }'
 }
 
 {
@@ -93,7 +97,8 @@ slab() {
 	echo "|---|---:|---:|---:|"
 	for c in write-unwatched write-sb-watched write-watched watch-add-rm watch-fresh \
 		 write-bpf-lsm-miss write-bpf-lsm-hit open-close open-close-area \
-		 open-close-chrdev read flock posix-lock open-close-ext4 read-ext4; do
+		 open-close-chrdev read flock posix-lock open-close-ext4 read-ext4 \
+		 open-close-xfs read-xfs; do
 		b=$(median "$c" base) o=$(median "$c" objext)
 		printf '| %s | %s (%s) | %s (%s) | %.3f |\n' "$c" "$b" "$(spread "$c" base)" \
 			"$o" "$(spread "$c" objext)" "$(awk -v o="$o" -v b="$b" 'BEGIN { print o / b }')"
@@ -113,11 +118,10 @@ slab() {
 			"$(awk -v o="$o" -v b="$b" 'BEGIN { print o / b }')"
 	done
 	echo
-	echo "| slab cache | baseline | objext |"
-	echo "|---|---|---|"
-	for c in inode_cache shmem_inode_cache ext4_inode_cache objext_inode; do
-		echo "| $c | $(slab "$c" base) | $(slab "$c" objext) |"
-	done
+	cat "$RES/slabs.md"
+	echo
+	echo "xfs_inode objects in use once 2000 files exist on the xfs disk (boot 1):" \
+		"baseline $(inuse xfs_inode base), objext $(inuse xfs_inode objext)."
 	echo
 	echo "$BOOTS boots per kernel, $REPEATS repeats per boot, $ITER iterations" \
 		"($((ITER / 10)) for watch-add-rm and watch-fresh); median (min-max) over all;" \
