@@ -18,8 +18,29 @@ echo "memcurve: count $count"
 grep -E '^(shmem_inode_cache|ext4_inode_cache|objext_inode) ' /proc/slabinfo |
 	sed 's/^/slabinfo: /'
 
+# settle: the previous pass's inodes are freed after an RCU grace period
+# once its filesystem is unmounted; wait until the caches stop shrinking,
+# then hand their empty slabs back, so that every pass starts from the
+# same slabs and its growth counts only its own files.
+caches="shmem_inode_cache ext4_inode_cache objext_inode fsnotify_mark_connector inotify_inode_mark file_lock_ctx"
+settle() {
+	prev=
+	while :; do
+		cur=$(for c in $caches; do
+			awk -v c=$c '$1 == c { print $2 }' /proc/slabinfo
+		done | tr '\n' ' ')
+		[ "$cur" = "$prev" ] && break
+		prev=$cur
+		sleep 1
+	done
+	for c in $caches; do
+		echo 1 > /sys/kernel/slab/$c/shrink 2>/dev/null
+	done
+}
+
 for fs in tmpfs ext4; do
 	for mode in watch lock; do
+		settle
 		if [ $fs = tmpfs ]; then
 			mount -t tmpfs -o size=64m,nr_inodes=0 tmpfs $mnt || exit 1
 		else
