@@ -159,15 +159,42 @@ for cocci in "$REPO"/scripts/coccinelle/api/objext/*.cocci; do
 	expect_silence "$out" "$name.cocci patch mode turns ${user##*/} into ${expected##*/}"
 done
 
+# --- configurations without the users -----------------------------------------
+# tiny_build NAME FRAGMENT PATTERN [WANT]: allnoconfig plus the config
+# lines in FRAGMENT builds vmlinux; no line of its .config matches
+# PATTERN, and one matches WANT if given.  On one core: it runs in the
+# background while sparse and W=1 below keep the other core busy.
+tiny_build() {
+	local out=$REPO/build/out-check-$1
+	mkdir -p "$out"
+	printf '%s\n' "$2" >"$out/objext-allno.config"
+	(cd "$TREE" && "${MAKE[@]}" -j1 O="$out" \
+		KCONFIG_ALLCONFIG="$out/objext-allno.config" allnoconfig &&
+		! grep -E "$3" "$out/.config" &&
+		grep -E "${4:-.}" "$out/.config" >/dev/null &&
+		"${MAKE[@]}" -j1 O="$out" vmlinux) >"$LOG/$1.log" 2>&1
+}
+# allnoconfig with EXPERT has neither fsnotify, LSMs, file locking,
+# fscrypt nor fsverity, so every !CONFIG_ stub of theirs must build; BPF
+# inode storage is the one user left beside character device inodes.  The
+# !BPF_SYSCALL stubs are built by the KUnit step (UML, no BPF), so one
+# kernel covers both.
+tiny_build tiny "$(printf 'CONFIG_EXPERT=y\nCONFIG_BPF_SYSCALL=y')" \
+	'^CONFIG_(FSNOTIFY|SECURITY|BPF_LSM|FILE_LOCKING|FS_ENCRYPTION|FS_VERITY)=' \
+	'^CONFIG_BPF_SYSCALL=y' &
+tiny_pid=$!
+
 # --- sparse and W=1 -------------------------------------------------------------
 configure() {
 	"$BUILD_KERNEL" --src "$1" --out "$2" --config-only \
 		--fragments "vm.config debug.config check.config" >"$LOG/config-$3.log" 2>&1 &&
 		(cd "$1" && "${MAKE[@]}" O="$2" prepare) >>"$LOG/config-$3.log" 2>&1
 }
+configure "$PRISTINE" "$OUT_BASE" base &
+base_pid=$!
 configure "$TREE" "$OUT" new
 result $? "configure patched tree for sparse and W=1"
-configure "$PRISTINE" "$OUT_BASE" base
+wait $base_pid
 result $? "configure pristine tree for sparse and W=1"
 
 objs=()
@@ -188,12 +215,16 @@ warnings() {
 for obj in "${objs[@]}"; do
 	src=${obj%.o}.c
 	for mode in C=2 W=1; do
-		warnings "$TREE" "$OUT" "$mode" "$obj" >"$LOG/new.txt"
+		# Both trees at once: one core each.
+		warnings "$TREE" "$OUT" "$mode" "$obj" >"$LOG/new.txt" &
+		new_pid=$!
 		if [ -f "$PRISTINE/$src" ]; then
 			warnings "$PRISTINE" "$OUT_BASE" "$mode" "$obj" >"$LOG/base.txt"
+			wait $new_pid
 			added=$(comm -13 "$LOG/base.txt" "$LOG/new.txt")
 			what="$mode $obj: nothing new"
 		else
+			wait $new_pid
 			added=$(cat "$LOG/new.txt")
 			what="$mode $obj: clean"
 		fi
@@ -201,32 +232,10 @@ for obj in "${objs[@]}"; do
 	done
 done
 
-# --- configurations without the users -----------------------------------------
-# tiny_build NAME FRAGMENT PATTERN [WANT]: allnoconfig plus the config
-# lines in FRAGMENT builds vmlinux; no line of its .config matches
-# PATTERN, and one matches WANT if given.
-tiny_build() {
-	local out=$REPO/build/out-check-$1
-	mkdir -p "$out"
-	printf '%s\n' "$2" >"$out/objext-allno.config"
-	(cd "$TREE" && "${MAKE[@]}" O="$out" \
-		KCONFIG_ALLCONFIG="$out/objext-allno.config" allnoconfig &&
-		! grep -E "$3" "$out/.config" &&
-		grep -E "${4:-.}" "$out/.config" >/dev/null &&
-		"${MAKE[@]}" O="$out" vmlinux) >"$LOG/$1.log" 2>&1
-	rc=$?
-	[ $rc -eq 0 ] || tail -n 20 "$LOG/$1.log"
-	return $rc
-}
-# allnoconfig with EXPERT has neither fsnotify, LSMs, file locking,
-# fscrypt nor fsverity, so every !CONFIG_ stub of theirs must build; BPF
-# inode storage is the one user left beside character device inodes.  The
-# !BPF_SYSCALL stubs are built by the KUnit step (UML, no BPF), so one
-# kernel covers both.
-tiny_build tiny "$(printf 'CONFIG_EXPERT=y\nCONFIG_BPF_SYSCALL=y')" \
-	'^CONFIG_(FSNOTIFY|SECURITY|BPF_LSM|FILE_LOCKING|FS_ENCRYPTION|FS_VERITY)=' \
-	'^CONFIG_BPF_SYSCALL=y'
-result $? "allnoconfig + EXPERT + BPF_SYSCALL (no FSNOTIFY, SECURITY, BPF_LSM, FILE_LOCKING, FS_ENCRYPTION, FS_VERITY) builds vmlinux"
+wait $tiny_pid
+rc=$?
+[ $rc -eq 0 ] || tail -n 20 "$LOG/tiny.log"
+result $rc "allnoconfig + EXPERT + BPF_SYSCALL (no FSNOTIFY, SECURITY, BPF_LSM, FILE_LOCKING, FS_ENCRYPTION, FS_VERITY) builds vmlinux"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
