@@ -40,17 +40,13 @@ done
 run_kernels() {
 	export CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=true
 	make -s -C "$REPO" pristine
-	declare -A src=([base]=$REPO/build/pristine [objext]=$REPO/build/linux)
-	declare -A out=([base]=$REPO/build/out-bench-base [objext]=$REPO/build/out-bench)
+	. "$HERE/kernels.sh"
 	gcc -O2 -Wall -Wextra -Werror -static -o "$RES/memcurve" "$HERE/memcurve.c"
-	for k in base objext; do
-		if [ "$BUILD" -eq 1 ] || [ ! -f "${out[$k]}/arch/x86/boot/bzImage" ]; then
-			echo "memcurve: building $k kernel"
-			"$VM/build-kernel.sh" --src "${src[$k]}" --out "${out[$k]}" \
-				--fragments "vm.config bench.config" > "$RES/build-$k.log" 2>&1 ||
-				{ tail -n 30 "$RES/build-$k.log"; exit 1; }
-		fi
-	done
+	if [ "$BUILD" -eq 1 ]; then
+		bench_build_kernels
+	else
+		bench_build_kernels --if-missing
+	fi
 	"$VM/mkinitramfs.sh" -o "$RES/initramfs-memcurve.cpio.gz" --timeout 7000 \
 		--env "OBJEXT_MEMCURVE_COUNT=$COUNT" \
 		--file "$RES/memcurve:/usr/bin/memcurve" \
@@ -59,7 +55,7 @@ run_kernels() {
 		"$HERE/memcurve-guest.sh" 2>/dev/null
 	for k in base objext; do
 		echo "memcurve: $k kernel, $COUNT files"
-		"$VM/run-vm.sh" --kernel "${out[$k]}/arch/x86/boot/bzImage" \
+		"$VM/run-vm.sh" --kernel "$(bench_bzimage $k)" \
 			--initrd "$RES/initramfs-memcurve.cpio.gz" --log "$RES/memcurve-$k.log" \
 			--mem 3G --smp 2 --timeout 7200 --quiet
 		grep -q 'OBJEXT-VM-TEST-END memcurve-guest.sh rc=0' "$RES/memcurve-$k.log" ||

@@ -35,20 +35,12 @@ done
 export CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=true
 mkdir -p "$RES"
 make -s -C "$REPO" pristine
-declare -A src=([base]=$REPO/build/pristine [objext]=$REPO/build/linux)
-declare -A out=([base]=$REPO/build/out-bench-base [objext]=$REPO/build/out-bench)
+. "$HERE/kernels.sh"
 
 gcc -O2 -Wall -Wextra -Werror -static -o "$RES/fsnbench" "$HERE/fsnbench.c"
-if [ "$BUILD" -eq 1 ]; then
-	for k in base objext; do
-		echo "bench: building $k kernel"
-		"$VM/build-kernel.sh" --src "${src[$k]}" --out "${out[$k]}" \
-			--fragments "vm.config bench.config" > "$RES/build-$k.log" 2>&1 ||
-			{ tail -n 30 "$RES/build-$k.log"; exit 1; }
-	done
-fi
+[ "$BUILD" -eq 0 ] || bench_build_kernels
 # One BPF loader for both kernels (CO-RE), built against objext's BTF.
-make -s -C "$VM/bpf" VMLINUX="${out[objext]}/vmlinux" O="$RES/bpf"
+make -s -C "$VM/bpf" VMLINUX="${bench_out[objext]}/vmlinux" O="$RES/bpf"
 for k in base objext; do
 	"$VM/mkinitramfs.sh" -o "$RES/initramfs-$k.cpio.gz" --timeout 3000 \
 		--env "OBJEXT_BENCH_ITERATIONS=$ITER" --env "OBJEXT_BENCH_REPEATS=$REPEATS" \
@@ -64,7 +56,7 @@ for b in $(seq 1 "$BOOTS"); do
 		rm -f "$RES/xfs.img"
 		truncate -s 300M "$RES/xfs.img"
 		mkfs.xfs -q "$RES/xfs.img"
-		"$VM/run-vm.sh" --kernel "${out[$k]}/arch/x86/boot/bzImage" \
+		"$VM/run-vm.sh" --kernel "$(bench_bzimage $k)" \
 			--initrd "$RES/initramfs-$k.cpio.gz" --log "$RES/$k-$b.log" \
 			--disk "$RES/xfs.img" --smp 1 --timeout 3000 --quiet \
 			--qemu-arg -icount --qemu-arg shift=0

@@ -34,10 +34,10 @@ done
 
 # run_kernels: boot each kernel with each CPU count.
 run_kernels() {
-	declare -A out=([base]=$REPO/build/out-bench-base [objext]=$REPO/build/out-bench)
+	. "$HERE/kernels.sh"
 	for k in base objext; do
-		[ -f "${out[$k]}/arch/x86/boot/bzImage" ] ||
-			{ echo "slabs: no $k kernel in ${out[$k]}; run make bench first" >&2; exit 1; }
+		[ -f "$(bench_bzimage $k)" ] ||
+			{ echo "slabs: no $k kernel in ${bench_out[$k]}; run make bench first" >&2; exit 1; }
 	done
 	mkdir -p "$RES"
 	"$VM/mkinitramfs.sh" -o "$RES/initramfs-slabs.cpio.gz" "$HERE/slabs-guest.sh" 2>/dev/null
@@ -45,7 +45,7 @@ run_kernels() {
 		for k in base objext; do
 			echo "slabs: $k kernel, $n CPU(s)"
 			log=$RES/slabs-$k-$n.log
-			"$VM/run-vm.sh" --kernel "${out[$k]}/arch/x86/boot/bzImage" \
+			"$VM/run-vm.sh" --kernel "$(bench_bzimage $k)" \
 				--initrd "$RES/initramfs-slabs.cpio.gz" --log "$log" \
 				--smp "$n" --timeout 600 --quiet
 			grep -q 'OBJEXT-VM-TEST-END slabs-guest.sh rc=0' "$log" ||
