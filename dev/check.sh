@@ -16,7 +16,12 @@
 #               no fsnotify, LSM, file locking, fscrypt or fsverity) builds
 #
 # "No new warning" compares the pristine and the patched tree, both built
-# with the VM test config, after dropping line numbers (patches move lines).
+# with the test kernel's config, after dropping line numbers (patches move
+# lines).  The patched side is the test kernel itself (build/out-vm, built
+# here if the vm step has not built it): every .c file we add or touch
+# must have been compiled into it, and each object is then rebuilt with
+# sparse and with W=1.  A make that fails, or an object that is not
+# built, fails its check whatever the warnings say.
 # The last line is "N passed, N failed".
 
 set -uo pipefail
@@ -28,7 +33,7 @@ export PATH=/usr/bin:$PATH
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TREE=$REPO/build/linux
 PRISTINE=$REPO/build/pristine
-OUT=$REPO/build/out-check
+OUT=$REPO/build/out-vm
 OUT_BASE=$REPO/build/out-check-base
 LOG=$REPO/build/logs/check
 BUILD_KERNEL=$REPO/tools/testing/objext/vm/build-kernel.sh
@@ -79,6 +84,41 @@ for f in "${new_files[@]}"; do
 	esac
 done
 
+# --- configurations without the users -----------------------------------------
+# tiny_build NAME FRAGMENT PATTERN [WANT]: allnoconfig plus the config
+# lines in FRAGMENT builds vmlinux; no line of its .config matches
+# PATTERN, and one matches WANT if given.  On one core: it runs in the
+# background from the start, beside the single-threaded checks and the
+# pristine tree's configuration.
+tiny_build() {
+	local out=$REPO/build/out-check-$1
+	mkdir -p "$out"
+	printf '%s\n' "$2" >"$out/objext-allno.config"
+	(cd "$TREE" && "${MAKE[@]}" -j1 O="$out" \
+		KCONFIG_ALLCONFIG="$out/objext-allno.config" allnoconfig &&
+		! grep -E "$3" "$out/.config" &&
+		grep -E "${4:-.}" "$out/.config" >/dev/null &&
+		"${MAKE[@]}" -j1 O="$out" vmlinux) >"$LOG/$1.log" 2>&1
+}
+# allnoconfig with EXPERT has neither fsnotify, LSMs, file locking,
+# fscrypt nor fsverity, so every !CONFIG_ stub of theirs must build; BPF
+# inode storage is the one user left beside character device inodes.  The
+# !BPF_SYSCALL stubs are built by the KUnit step (UML, no BPF), so one
+# kernel covers both.
+tiny_build tiny "$(printf 'CONFIG_EXPERT=y\nCONFIG_BPF_SYSCALL=y')" \
+	'^CONFIG_(FSNOTIFY|SECURITY|BPF_LSM|FILE_LOCKING|FS_ENCRYPTION|FS_VERITY)=' \
+	'^CONFIG_BPF_SYSCALL=y' &
+tiny_pid=$!
+
+# The pristine tree is configured like the test kernel, on one core too.
+configure_base() {
+	"$BUILD_KERNEL" --src "$PRISTINE" --out "$OUT_BASE" --config-only \
+		>"$LOG/config-base.log" 2>&1 &&
+		(cd "$PRISTINE" && "${MAKE[@]}" -j1 O="$OUT_BASE" prepare) >>"$LOG/config-base.log" 2>&1
+}
+configure_base &
+base_pid=$!
+
 # --- checkpatch ---------------------------------------------------------------
 while read -r p; do
 	[ -n "$p" ] || continue
@@ -126,15 +166,21 @@ echo "$out" | sed 's/^/# /'
 result $rc "generated patches are what spatch makes of the pristine tree"
 
 # Report mode, as `make coccicheck MODE=report` runs it.
+# Fails if spatch does; its output, less the "N files match" noise.
 spatch_report() {
-	spatch -D report --no-show-diff --very-quiet --no-includes --include-headers \
-		--cocci-file "$@" 2>&1 | grep -v ' files\? match$'
+	local out rc=0
+	out=$(spatch -D report --no-show-diff --very-quiet --no-includes --include-headers \
+		--cocci-file "$@" 2>&1) || rc=$?
+	grep -v ' files\? match$' <<<"$out" || true
+	return "$rc"
 }
 for cocci in "$REPO"/scripts/coccinelle/api/objext/*.cocci; do
 	name=$(basename "$cocci" .cocci)
 	# (the report test's own input, below, is in the tree too)
-	out=$(cd "$TREE" && spatch_report "$cocci" --dir . |
-		grep -v '^\./tools/testing/objext/cocci/')
+	rc=0
+	out=$(cd "$TREE" && spatch_report "$cocci" --dir .) || rc=$?
+	out=$(grep -v '^\./tools/testing/objext/cocci/' <<<"$out")
+	[ "$rc" -eq 0 ] || out="spatch failed (exit $rc): $out"
 	expect_silence "$out" "$name.cocci: no direct use left in the tree"
 
 	# An out-of-tree user: exactly the lines marked /* report */ are found.
@@ -144,58 +190,37 @@ for cocci in "$REPO"/scripts/coccinelle/api/objext/*.cocci; do
 		continue
 	fi
 	want=$(grep -n '/\* report \*/' "$user" | cut -d: -f1 | sort -n | tr '\n' ' ')
-	got=$(cd "$REPO" && spatch_report "$cocci" "${user#"$REPO"/}" |
-		sed -n 's/^[^:]*:\([0-9]*\):[0-9-]*: WARNING: .*/\1/p' | sort -n | tr '\n' ' ')
-	echo "# $name.cocci report: lines ${got:-none}, marked ${want:-none}"
-	[ -n "$want" ] && [ "$got" = "$want" ]
+	rc=0
+	got=$(cd "$REPO" && spatch_report "$cocci" "${user#"$REPO"/}") || rc=$?
+	got=$(sed -n 's/^[^:]*:\([0-9]*\):[0-9-]*: WARNING: .*/\1/p' <<<"$got" |
+		sort -n | tr '\n' ' ')
+	echo "# $name.cocci report: lines ${got:-none}, marked ${want:-none} (spatch exit $rc)"
+	[ "$rc" -eq 0 ] && [ -n "$want" ] && [ "$got" = "$want" ]
 	result $? "$name.cocci reports exactly the marked uses in ${user#"$REPO"/}"
 
 	# Patch mode on the same input gives the reviewed expected file.
 	expected=${user%.c}.expected.c
-	(cd "$REPO" && spatch -D patch --very-quiet --no-includes --include-headers \
+	rm -f "$LOG/$name.patched.c"
+	if (cd "$REPO" && spatch -D patch --very-quiet --no-includes --include-headers \
 		--cocci-file "$cocci" "${user#"$REPO"/}" -o "$LOG/$name.patched.c") \
-		>/dev/null 2>&1
-	out=$(diff -u "$expected" "$LOG/$name.patched.c" 2>&1)
+		>"$LOG/$name.spatch.log" 2>&1; then
+		out=$(diff -u "$expected" "$LOG/$name.patched.c" 2>&1)
+	else
+		out="spatch failed: $(cat "$LOG/$name.spatch.log")"
+	fi
 	expect_silence "$out" "$name.cocci patch mode turns ${user##*/} into ${expected##*/}"
 done
 
-# --- configurations without the users -----------------------------------------
-# tiny_build NAME FRAGMENT PATTERN [WANT]: allnoconfig plus the config
-# lines in FRAGMENT builds vmlinux; no line of its .config matches
-# PATTERN, and one matches WANT if given.  On one core: it runs in the
-# background while sparse and W=1 below keep the other core busy.
-tiny_build() {
-	local out=$REPO/build/out-check-$1
-	mkdir -p "$out"
-	printf '%s\n' "$2" >"$out/objext-allno.config"
-	(cd "$TREE" && "${MAKE[@]}" -j1 O="$out" \
-		KCONFIG_ALLCONFIG="$out/objext-allno.config" allnoconfig &&
-		! grep -E "$3" "$out/.config" &&
-		grep -E "${4:-.}" "$out/.config" >/dev/null &&
-		"${MAKE[@]}" -j1 O="$out" vmlinux) >"$LOG/$1.log" 2>&1
-}
-# allnoconfig with EXPERT has neither fsnotify, LSMs, file locking,
-# fscrypt nor fsverity, so every !CONFIG_ stub of theirs must build; BPF
-# inode storage is the one user left beside character device inodes.  The
-# !BPF_SYSCALL stubs are built by the KUnit step (UML, no BPF), so one
-# kernel covers both.
-tiny_build tiny "$(printf 'CONFIG_EXPERT=y\nCONFIG_BPF_SYSCALL=y')" \
-	'^CONFIG_(FSNOTIFY|SECURITY|BPF_LSM|FILE_LOCKING|FS_ENCRYPTION|FS_VERITY)=' \
-	'^CONFIG_BPF_SYSCALL=y' &
-tiny_pid=$!
-
 # --- sparse and W=1 -------------------------------------------------------------
-configure() {
-	"$BUILD_KERNEL" --src "$1" --out "$2" --config-only \
-		--fragments "vm.config debug.config check.config" >"$LOG/config-$3.log" 2>&1 &&
-		(cd "$1" && "${MAKE[@]}" O="$2" prepare) >>"$LOG/config-$3.log" 2>&1
-}
-configure "$PRISTINE" "$OUT_BASE" base &
-base_pid=$!
-configure "$TREE" "$OUT" new
-result $? "configure patched tree for sparse and W=1"
+# The patched side is the test kernel (built by the vm step, or here).
+"$BUILD_KERNEL" --src "$TREE" --out "$OUT" >"$LOG/build-new.log" 2>&1
+rc=$?
+[ $rc -eq 0 ] || tail -n 20 "$LOG/build-new.log"
+result $rc "the test kernel (patched tree) builds"
 wait $base_pid
-result $? "configure pristine tree for sparse and W=1"
+rc=$?
+[ $rc -eq 0 ] || tail -n 20 "$LOG/config-base.log"
+result $rc "configure the pristine tree for sparse and W=1"
 
 objs=()
 for f in "${new_src[@]}" "${touched[@]}"; do
@@ -205,11 +230,31 @@ for f in "${new_src[@]}" "${touched[@]}"; do
 	esac
 done
 
-# $1 = C=2 or W=1, $2 = object: the warnings of building it, normalized.
+# Every .c file we add or touch was compiled into the test kernel (its
+# .cmd file exists): a file the config leaves out would otherwise be
+# "checked" by a build that never sees it.
+for obj in "${objs[@]}"; do
+	cmd=$OUT/$(dirname "$obj")/.$(basename "$obj").cmd
+	[ -f "$cmd" ]
+	result $? "${obj%.o}.c is compiled into the test kernel"
+done
+
+# warnings TREE OUT MODE OBJ: build OBJ in TREE/OUT with MODE (C=2 or
+# W=1); prints the normalized warnings and fails if make failed or did
+# not produce OBJ.
 warnings() {
-	local tree=$1 out=$2 mode=$3 obj=$4
-	(cd "$tree" && "${MAKE[@]}" O="$out" "$mode" "$obj" 2>&1 >/dev/null) |
-		grep -E 'warning|error' | normalize
+	local tree=$1 out=$2 mode=$3 obj=$4 rc=0 log
+	log=$LOG/make.$BASHPID
+	rm -f "$out/$obj"
+	(cd "$tree" && "${MAKE[@]}" -j1 O="$out" "$mode" "$obj") >"$log" 2>&1 || rc=$?
+	grep -E 'warning|error' "$log" | normalize
+	if [ "$rc" -ne 0 ] || [ ! -f "$out/$obj" ]; then
+		echo "make $mode $obj in ${out#"$REPO"/} failed (exit $rc) or built nothing:"
+		tail -n 5 "$log"
+		rm -f "$log"
+		return 1
+	fi
+	rm -f "$log"
 }
 
 for obj in "${objs[@]}"; do
@@ -218,17 +263,25 @@ for obj in "${objs[@]}"; do
 		# Both trees at once: one core each.
 		warnings "$TREE" "$OUT" "$mode" "$obj" >"$LOG/new.txt" &
 		new_pid=$!
+		base_rc=0
 		if [ -f "$PRISTINE/$src" ]; then
-			warnings "$PRISTINE" "$OUT_BASE" "$mode" "$obj" >"$LOG/base.txt"
+			warnings "$PRISTINE" "$OUT_BASE" "$mode" "$obj" >"$LOG/base.txt" || base_rc=$?
 			wait $new_pid
+			new_rc=$?
 			added=$(comm -13 "$LOG/base.txt" "$LOG/new.txt")
 			what="$mode $obj: nothing new"
 		else
 			wait $new_pid
+			new_rc=$?
 			added=$(cat "$LOG/new.txt")
 			what="$mode $obj: clean"
 		fi
-		expect_silence "$added" "$what"
+		if [ "$new_rc" -ne 0 ] || [ "$base_rc" -ne 0 ]; then
+			cat "$LOG/new.txt" "$LOG/base.txt" 2>/dev/null | grep -A5 'failed (exit'
+			result 1 "$what"
+		else
+			expect_silence "$added" "$what"
+		fi
 	done
 done
 

@@ -12,6 +12,11 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 objext_load_base_version
 
+# The packages and the pinned kernel source are Debian 12's.
+os=$( (. /etc/os-release 2>/dev/null && echo "${ID:-?} ${VERSION_ID:-?}") || echo "unknown")
+[[ $os == "debian 12" ]] ||
+	die "this is ${os/ / }, not Debian 12 (bookworm): the packages and the pinned kernel source ($BASE_DEB_PACKAGE $BASE_DEB_VERSION) are Debian 12's; run on Debian 12."
+
 # Pinned: the base kernel source and its configs.
 pinned=("$BASE_DEB_PACKAGE" "$BASE_DEB_CONFIG_PACKAGE")
 packages=(
@@ -70,10 +75,12 @@ if ((${#missing[@]} == 0)); then
 	exit 0
 fi
 
-((EUID == 0 || ${#sudo[@]})) || die "not root and no sudo; install as root: ${missing[*]}"
+((EUID == 0 || ${#sudo[@]})) ||
+	die "missing packages and not root, and no sudo: run 'make deps' as root once (it installs ${missing[*]})."
 export DEBIAN_FRONTEND=noninteractive
 info "installing: ${missing[*]}"
-"${sudo[@]}" apt-get update -q
+"${sudo[@]}" apt-get update -q ||
+	die "apt-get update failed: the Debian archive is not reachable (network, proxy or /etc/apt/sources.list); fix that and re-run."
 if ! "${sudo[@]}" apt-get install -y -q --no-install-recommends --allow-change-held-packages \
 	"${missing[@]}"; then
 	die "apt-get install failed." \

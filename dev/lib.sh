@@ -92,13 +92,15 @@ objext_load_base_version() {
 		[[ $line =~ ^([A-Z_]+)=([^[:space:]]+)$ ]] || die "$file: cannot parse line: $line"
 		key=${BASH_REMATCH[1]} val=${BASH_REMATCH[2]}
 		case $key in
-		BASE_DEB_PACKAGE | BASE_DEB_CONFIG_PACKAGE | BASE_DEB_VERSION | BASE_KERNEL_VERSION)
+		BASE_DEB_PACKAGE | BASE_DEB_CONFIG_PACKAGE | BASE_DEB_IMAGE_PACKAGE | \
+			BASE_DEB_VERSION | BASE_KERNEL_VERSION)
 			printf -v "$key" '%s' "$val" ;;
 		*) die "$file: unknown key $key" ;;
 		esac
 	done <"$file"
 	: "${BASE_DEB_PACKAGE:?missing in dev/base-version}"
 	: "${BASE_DEB_CONFIG_PACKAGE:?missing in dev/base-version}"
+	: "${BASE_DEB_IMAGE_PACKAGE:?missing in dev/base-version}"
 	: "${BASE_DEB_VERSION:?missing in dev/base-version}"
 	: "${BASE_KERNEL_VERSION:?missing in dev/base-version}"
 	OBJEXT_TARBALL=${LINUX_TARBALL:-/usr/src/$BASE_DEB_PACKAGE.tar.xz}
@@ -352,4 +354,108 @@ OBJEXT_COCCI_ARG_RE='--cocci-file (scripts/coccinelle/[^ ]+\.cocci)'
 objext_is_generated_patch() {
 	grep -qxF -- "$OBJEXT_GENERATED_MARKER" "$1" &&
 		grep -qE -- "$OBJEXT_COCCI_ARG_RE" "$1"
+}
+
+# --- progress ------------------------------------------------------------------
+# Long work (apt, tree assembly, kernel builds, VM boots, tests) reports
+# where it is even when its output goes to a log: dev/test.sh and
+# dev/demo.sh open a file descriptor on their own stdout and export its
+# number as OBJEXT_PROGRESS_FD; every script below them writes progress
+# there.  Run alone, a script reports on stderr.  On a terminal an update
+# rewrites the current line; otherwise it is a plain line, at most one
+# per OBJEXT_PROGRESS_EVERY seconds (default 30).
+
+# objext_say MSG: one line of progress.
+objext_say() {
+	local fd
+	objext_progress_fd
+	if [[ -n ${objext_progress_open:-} ]]; then
+		printf '\n' >&"$fd"
+		objext_progress_open=
+	fi
+	printf '%s\n' "$*" >&"$fd"
+}
+
+# objext_progress_fd: set fd to OBJEXT_PROGRESS_FD if it is open, else 2.
+objext_progress_fd() {
+	fd=${OBJEXT_PROGRESS_FD:-2}
+	{ : >&"$fd"; } 2>/dev/null || fd=2
+}
+
+# objext_update MSG: progress that replaces the previous update.
+objext_update() {
+	local fd now
+	objext_progress_fd
+	if [[ -t $fd ]]; then
+		printf '\r\033[K%s' "$*" >&"$fd"
+		objext_progress_open=1
+		return
+	fi
+	now=$SECONDS
+	if ((now - ${objext_progress_last:--999} >= ${OBJEXT_PROGRESS_EVERY:-30})); then
+		objext_progress_last=$now
+		objext_say "$*"
+	fi
+}
+
+# objext_elapsed SECONDS: "1m05s".
+objext_elapsed() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+
+# objext_kbuild_progress WHAT ESTIMATE_FILE: filter for the output of a
+# kernel make.  Passes every line through to stdout (the log) and
+# reports "WHAT: N/~TOTAL steps, now DIR (elapsed)", TOTAL being the
+# number of steps of the largest complete build so far, read from
+# ESTIMATE_FILE (or $OBJEXT_KBUILD_ESTIMATE, a caller's figure for a
+# build from scratch); the larger of that and this build's count goes
+# to ESTIMATE_FILE.new, for the caller to keep if the build succeeded.
+objext_kbuild_progress() {
+	local what=$1 est_file=$2 line n=0 total="" dir="" t0=$SECONDS
+	if [[ -s $est_file ]]; then total=$(<"$est_file"); else total=${OBJEXT_KBUILD_ESTIMATE:-}; fi
+	while IFS= read -r line; do
+		printf '%s\n' "$line"
+		if [[ $line =~ ^\ \ [A-Z0-9_]+\ +([^ ]+) ]]; then
+			n=$((n + 1))
+			dir=${BASH_REMATCH[1]}
+			dir=${dir%/*}
+			objext_update "$what: $n${total:+/~$total} steps, now $dir ($(objext_elapsed $((SECONDS - t0))))"
+		fi
+	done
+	objext_say "$what: $n steps in $(objext_elapsed $((SECONDS - t0)))"
+	echo $((n > ${total:-0} ? n : ${total:-0})) >"$est_file.new"
+	return 0
+}
+
+# objext_step NAME LOG CMD...: run CMD with its output in LOG, between a
+# start line and an end line with the elapsed time; on failure the end
+# of LOG is shown.  Returns CMD's status.
+objext_step() {
+	local name=$1 log=$2 t0=$SECONDS rc=0
+	shift 2
+	mkdir -p -- "$(dirname -- "$log")"
+	objext_say "=== $name: started (log: ${log#"$OBJEXT_REPO"/})"
+	"$@" >"$log" 2>&1 || rc=$?
+	if ((rc == 0)); then
+		objext_say "=== $name: done in $(objext_elapsed $((SECONDS - t0)))"
+	else
+		tail -n 40 -- "$log" >&2
+		objext_say "=== $name: FAILED (exit $rc) after $(objext_elapsed $((SECONDS - t0)))"
+		if grep -q 'No space left on device' -- "$log"; then
+			objext_say "=== $name: the disk of $OBJEXT_BUILD is full ($(objext_free_gb) GB free): free space and re-run"
+		fi
+	fi
+	return "$rc"
+}
+
+# objext_free_gb: GB free on the filesystem of build/.
+objext_free_gb() {
+	mkdir -p -- "$OBJEXT_BUILD"
+	df -Pk -- "$OBJEXT_BUILD" | awk 'NR == 2 { print int($4 / 1048576) }'
+}
+
+# objext_check_space GB: refuse to start work that needs GB free in build/.
+objext_check_space() {
+	local free
+	free=$(objext_free_gb)
+	((free >= $1)) ||
+		die "$OBJEXT_BUILD has $free GB free, this needs about $1 GB: free some space (or point OBJEXT_BUILD at a larger disk) and re-run."
 }

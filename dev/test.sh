@@ -4,32 +4,54 @@
 # test.sh - the objext test command (`make test`, and all that .ci/run runs).
 #
 # Installs what is missing, assembles build/linux, then runs each step and
-# sums the "N passed, N failed" line each step prints.  A step that fails
-# without printing such a line counts as one failure.  Full output of each
-# step goes to build/logs/<step>.log; a failing step's tail is shown.
+# sums the "N passed, N failed[, N skipped]" line each step prints.  A step
+# fails if it exits non-zero, if it prints no such line, or if it counts
+# fewer results than it must (STEP_MIN below: a step that silently ran
+# fewer tests than it has is a failure, not a smaller pass).  Full output
+# of each step goes to build/logs/<step>.log; a failing step's tail is
+# shown.  Progress (start and end of each step with its time, kernel
+# build progress, each in-VM test) is printed as it happens.
 #
 # Usage: dev/test.sh [STEP...]   (default: all steps, in order)
 
 set -uo pipefail
 
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+REPO=$OBJEXT_REPO
 # ccache: paths below the repo are hashed relative to it, so that a fresh
 # clone elsewhere (CI) still hits the cache of an earlier build.
 export CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=true
-LOGS=$REPO/build/logs
-ALL_STEPS=(harness logcheck kunit vm vm-lsm-off vm-base check)
+LOGS=$OBJEXT_BUILD/logs
+VM=$REPO/tools/testing/objext/vm
+ALL_STEPS=(harness logcheck kunit vm vm-lsm-off demo vm-base check)
+
+# The fewest results each step must count (passed + failed + skipped).
+# What each counts: harness, the cases of the ASan and the TSan binary;
+# logcheck, one per fixture; kunit, the objext suite's cases under UML;
+# vm, the in-VM checks plus every KUnit case run at boot (the objext
+# suite again, on SMP x86_64 with KASAN, and the list suite) plus the
+# log check; vm-lsm-off, test 43 plus the boot-time KUnit cases and the
+# log check; demo, the demo's checks, the boot-time KUnit cases and the
+# log check; vm-base, the in-VM checks on Debian's kernel plus one per
+# test that must fail there; check, one per static check.
+declare -A STEP_MIN=(
+	[harness]=30 [logcheck]=24 [kunit]=11 [vm]=400 [vm-lsm-off]=70
+	[demo]=70 [vm-base]=240 [check]=130
+)
 
 step_cmd() {
 	case "$1" in
 	harness) make -C "$REPO/tools/testing/objext/harness" run ;;
-	logcheck) "$REPO/tools/testing/objext/vm/selftest/run-selftest.sh" ;;
+	logcheck) "$VM/selftest/run-selftest.sh" ;;
 	kunit)	"$REPO/tools/testing/objext/kunit.sh" ;;
-	vm)	"$REPO/tools/testing/objext/vm/boot-test.sh" ;;
+	vm)	"$VM/boot-test.sh" ;;
 	# the kernel of the vm step again, without the BPF LSM
-	vm-lsm-off) "$REPO/tools/testing/objext/vm/boot-test.sh" --no-build \
-		--tag lsm-off --append lsm=capability --tests \
-		"$REPO/tools/testing/objext/vm/tests/43-bpf-inode-storage-no-bpf-lsm.sh" ;;
-	vm-base) "$REPO/tools/testing/objext/vm/baseline-test.sh" ;;
+	vm-lsm-off) "$VM/boot-test.sh" --no-build --tag lsm-off \
+		--append lsm=capability --tests "$VM/tests/43-bpf-inode-storage-no-bpf-lsm.sh" ;;
+	# `make demo` itself, on the kernel of the vm step
+	demo)	"$REPO/dev/demo.sh" ;;
+	vm-base) "$VM/baseline-test.sh" ;;
 	check)	"$REPO/dev/check.sh" ;;
 	*)	echo "unknown step $1" >&2; return 2 ;;
 	esac
@@ -37,56 +59,65 @@ step_cmd() {
 
 steps=("$@")
 [ ${#steps[@]} -gt 0 ] || steps=("${ALL_STEPS[@]}")
+for step in "${steps[@]}"; do
+	[[ -n ${STEP_MIN[$step]:-} ]] || die "unknown step $step (steps: ${ALL_STEPS[*]})"
+done
 
+# Progress of every script below goes to our stdout, their output to logs.
+exec {progress_fd}>&1
+export OBJEXT_PROGRESS_FD=$progress_fd
 mkdir -p "$LOGS"
-total_pass=0
-total_fail=0
+objext_check_space 20
+
+total_pass=0 total_fail=0 total_skip=0
 summary=()
+start=$SECONDS
 
-run_setup() {
-	local name=$1
-	shift
-	echo "=== $name"
-	if ! "$@" >"$LOGS/$name.log" 2>&1; then
-		tail -n 40 "$LOGS/$name.log"
-		echo "=== $name failed; nothing else can run"
-		echo "0 passed, 1 failed"
-		exit 1
-	fi
+setup_failed() {
+	echo "=== $1 failed; nothing else can run"
+	echo "0 passed, 1 failed"
+	exit 1
 }
-
-start=$(date +%s)
-run_setup deps "$REPO/dev/deps.sh"
-run_setup tree make -C "$REPO" tree
+objext_step deps "$LOGS/deps.log" "$REPO/dev/deps.sh" || setup_failed deps
+objext_step tree "$LOGS/tree.log" make -C "$REPO" tree || setup_failed tree
 
 for step in "${steps[@]}"; do
-	t0=$(date +%s)
-	echo "=== $step"
-	step_cmd "$step" >"$LOGS/$step.log" 2>&1
-	rc=$?
+	t0=$SECONDS
+	rc=0
+	objext_step "$step" "$LOGS/$step.log" step_cmd "$step" 2>/dev/null || rc=$?
 	line=$(grep -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' \
 		"$LOGS/$step.log" | tail -n 1)
+	p=0 f=0 s=0 why=
 	if [ -n "$line" ]; then
 		p=$(sed -E 's/^([A-Za-z]+: )?([0-9]+) passed.*/\2/' <<<"$line")
 		f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+		s=$(sed -nE 's/.* ([0-9]+) skipped.*/\1/p' <<<"$line")
+		s=${s:-0}
 	else
-		p=0
-		f=0
+		why="printed no 'N passed, N failed' line"
 	fi
-	# A non-zero exit is a failure even if every counted test passed.
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		f=1
+		why=${why:-"exited $rc"}
+	elif [ -n "$line" ] && [ $((p + f + s)) -lt "${STEP_MIN[$step]}" ]; then
+		why="counted $((p + f + s)) results, at least ${STEP_MIN[$step]} expected"
+	fi
+	if [ -n "$why" ]; then
+		echo "=== $step: $why: counted as one more failure"
+		f=$((f + 1))
 	fi
 	if [ "$f" -ne 0 ]; then
 		tail -n 60 "$LOGS/$step.log"
 	fi
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
-	summary+=("$(printf '%-8s %4d passed %4d failed %5ds' "$step" "$p" "$f" \
-		$(($(date +%s) - t0)))")
+	total_skip=$((total_skip + s))
+	summary+=("$(printf '%-10s %4d passed %4d failed %3d skipped %6s' "$step" "$p" "$f" "$s" \
+		"$(objext_elapsed $((SECONDS - t0)))")")
 done
 
-echo "=== summary ($(($(date +%s) - start))s, logs in build/logs)"
+echo "=== summary ($(objext_elapsed $((SECONDS - start))), logs in build/logs)"
 printf '%s\n' "${summary[@]}"
-echo "$total_pass passed, $total_fail failed"
+echo "(each step's own count: the objext KUnit suite runs under UML (kunit), on"
+echo " x86_64 at boot (vm, vm-lsm-off, demo); the harness cases run twice (ASan, TSan))"
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 [ "$total_fail" -eq 0 ]

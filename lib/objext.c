@@ -77,6 +77,8 @@ void *__objext_add(struct objext __rcu **extp,
 	struct objext_host *host = slot->host;
 	struct objext *ext = objext_deref(extp);
 
+	unsigned long bit = BIT(slot->index), active;
+
 	if (ext == OBJEXT_DEAD)
 		return NULL;
 	if (!ext) {
@@ -84,8 +86,15 @@ void *__objext_add(struct objext __rcu **extp,
 		if (!ext)
 			return NULL;
 	}
-	if (!test_and_set_bit(slot->index, &ext->active))
-		atomic_long_inc(&host->nr_claimed[slot->index]);
+	/* Set the slot's bit unless teardown has begun (__objext_destroy()). */
+	active = READ_ONCE(ext->active);
+	do {
+		if (active & OBJEXT_DYING)
+			return NULL;
+		if (active & bit)
+			return objext_data(ext, slot);
+	} while (!try_cmpxchg(&ext->active, &active, active | bit));
+	atomic_long_inc(&host->nr_claimed[slot->index]);
 	return objext_data(ext, slot);
 }
 EXPORT_SYMBOL_GPL(__objext_add);
@@ -103,21 +112,31 @@ EXPORT_SYMBOL_GPL(__objext_add);
 void __objext_destroy(struct objext_host *host, struct objext __rcu **extp,
 		      void *owner)
 {
-	struct objext *ext = objext_area(extp);
+	struct objext *ext = objext_deref(extp);
 	unsigned long active;
 	unsigned int i;
 
-	if (!ext) {
-		RCU_INIT_POINTER(*extp, OBJEXT_DEAD);
+	/*
+	 * No area when objext_destroy() looked, but a racing first claim
+	 * may have installed one since: make the object final unless it
+	 * did, in which case that area is torn down below.
+	 */
+	if (!ext)
+		ext = unrcu_pointer(cmpxchg(extp, NULL,
+					    RCU_INITIALIZER(OBJEXT_DEAD)));
+	if (!ext || ext == OBJEXT_DEAD)		/* or destroyed already */
 		return;
-	}
 
 	/*
-	 * Destructors run with the area still attached: generic code they
-	 * call back into (BPF local storage, say) may find its slot through
-	 * the object.  Nobody claims slots any more, so the bits are stable.
+	 * Close the area to claims and take the claimed slots in one
+	 * atomic step: a claim that set its bit first is destroyed below,
+	 * any later one fails.  Destructors run with the area still
+	 * attached: generic code they call back into (BPF local storage,
+	 * say) may find its slot through the object.
 	 */
 	active = READ_ONCE(ext->active);
+	while (!try_cmpxchg(&ext->active, &active, active | OBJEXT_DYING))
+		;
 	for_each_set_bit(i, &active, host->nr_slots) {
 		const struct objext_slot *slot = host->slots[i];
 

@@ -69,10 +69,15 @@ static void objext_test_destroy(void *data, void *owner)
 	unsigned int i;
 
 	for (i = 0; i < OBJEXT_TEST_SLOTS; i++) {
-		if (data != (void *)obj->area + objext_test_slots[i]->offset)
+		void *found = objext_find(&obj->ext, objext_test_slots[i]);
+
+		/* Without a remembered area (a racing test), go by the object. */
+		if (data != (obj->area ?
+			     (void *)obj->area + objext_test_slots[i]->offset :
+			     found))
 			continue;
 		obj->destroyed[i] = ++obj->nr_destroyed;
-		if (objext_find(&obj->ext, objext_test_slots[i]) == data)
+		if (found == data)
 			obj->nr_found++;
 	}
 }
@@ -368,6 +373,92 @@ static void objext_test_concurrent_first_use(struct kunit *test)
 	}
 }
 
+/*
+ * Claims without a reference racing teardown, as a BPF program handed an
+ * inode during RCU path walk makes them: each claim either lands before
+ * teardown closes the area, and its slot's destructor runs, or fails;
+ * no area is left behind.  Both outcomes can only be seen with more than
+ * one CPU (UML has one), so that is asserted only there.
+ */
+struct objext_test_teardown_race {
+	struct objext_test_obj obj;
+	struct completion start;
+	struct completion done[OBJEXT_TEST_SLOTS - 1];
+	void *data[OBJEXT_TEST_SLOTS - 1];
+};
+
+static struct objext_test_teardown_race *objext_test_teardown_race;
+
+static int objext_test_late_claimer(void *arg)
+{
+	unsigned long nr = (unsigned long)arg;
+	struct objext_test_teardown_race *race = objext_test_teardown_race;
+
+	wait_for_completion(&race->start);
+	rcu_read_lock();
+	race->data[nr] = objext_add(&race->obj.ext, objext_test_slots[nr],
+				    GFP_NOWAIT);
+	rcu_read_unlock();
+	complete(&race->done[nr]);
+	return 0;
+}
+
+static void objext_test_claim_racing_teardown(struct kunit *test)
+{
+	long live = atomic_long_read(&objext_test_host.nr_live);
+	struct objext_test_teardown_race *race;
+	unsigned int round, i, won = 0, lost = 0;
+
+	race = kunit_kzalloc(test, sizeof(*race), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, race);
+	objext_test_teardown_race = race;
+
+	for (round = 0; round < OBJEXT_TEST_ROUNDS; round++) {
+		unsigned int started = 0;
+
+		memset(race, 0, sizeof(*race));
+		init_completion(&race->start);
+		/* One claimer per slot with a destructor. */
+		for (i = 0; i < OBJEXT_TEST_SLOTS - 1; i++) {
+			struct task_struct *t;
+
+			init_completion(&race->done[i]);
+			t = kthread_run(objext_test_late_claimer,
+					(void *)(long)i, "objext_late/%u", i);
+			if (IS_ERR(t))
+				break;
+			started++;
+		}
+		complete_all(&race->start);
+		objext_destroy(&objext_test_host, &race->obj.ext, &race->obj);
+		for (i = 0; i < started; i++)
+			wait_for_completion(&race->done[i]);
+		KUNIT_ASSERT_EQ(test, started, OBJEXT_TEST_SLOTS - 1);
+
+		for (i = 0; i < OBJEXT_TEST_SLOTS - 1; i++) {
+			if (race->data[i]) {
+				won++;
+				KUNIT_EXPECT_NE_MSG(test, race->obj.destroyed[i], 0,
+						    "round %u: claim of slot %u succeeded, never destroyed",
+						    round, i);
+			} else {
+				lost++;
+			}
+		}
+		KUNIT_EXPECT_PTR_EQ(test, objext_test_area(&race->obj),
+				    OBJEXT_DEAD);
+		KUNIT_ASSERT_EQ(test,
+				atomic_long_read(&objext_test_host.nr_live),
+				live);
+	}
+	kunit_info(test, "%u claims landed before teardown, %u after, %u CPUs",
+		   won, lost, num_online_cpus());
+	if (num_online_cpus() > 1) {
+		KUNIT_EXPECT_GT(test, won, 0);
+		KUNIT_EXPECT_GT(test, lost, 0);
+	}
+}
+
 static void objext_test_second_host(struct kunit *test)
 {
 	long live = atomic_long_read(&objext_test_host.nr_live);
@@ -456,6 +547,7 @@ static struct kunit_case objext_test_cases[] = {
 	KUNIT_CASE(objext_test_add_after_destroy),
 	KUNIT_CASE(objext_test_add_enomem),
 	KUNIT_CASE_SLOW(objext_test_concurrent_first_use),
+	KUNIT_CASE_SLOW(objext_test_claim_racing_teardown),
 	KUNIT_CASE(objext_test_second_host),
 	KUNIT_CASE(objext_test_bad_layout),
 	{}

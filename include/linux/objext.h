@@ -46,12 +46,19 @@
 struct dentry;
 struct kmem_cache;
 
-/* One presence bit per slot, all in one word. */
-#define OBJEXT_MAX_SLOTS	BITS_PER_LONG
+/*
+ * One presence bit per slot, all in one word, whose top bit says that
+ * teardown has begun: claims and teardown agree on the word with cmpxchg,
+ * so a slot is either claimed before teardown (and destroyed) or not at
+ * all.
+ */
+#define OBJEXT_DYING		BIT(BITS_PER_LONG - 1)
+#define OBJEXT_MAX_SLOTS	(BITS_PER_LONG - 1)
 
 /**
  * struct objext - Extension area of one object.
- * @active: Bit n is set once the slot with index n has been claimed.
+ * @active: Bit n is set once the slot with index n has been claimed;
+ *	%OBJEXT_DYING once teardown has begun.
  * @rcu: Defers the free until RCU readers are done with the area.
  *
  * The slot data follows the header, each slot at its own offset.  The
@@ -271,11 +278,16 @@ static inline bool objext_claimed(struct objext __rcu *const *extp,
  * cgroup, and installs it; concurrent callers agree on one area.  Claiming
  * an already claimed slot returns the same data again.
  *
+ * Claims and teardown are atomic against each other: a claim either
+ * completes before objext_destroy() takes its snapshot of the claimed
+ * slots, and the slot's destructor runs, or it fails.  A caller that
+ * may race with teardown (one that holds no reference) must still make
+ * sure that what it stores in the slot after the destructor ran is not
+ * lost; see "Claims racing with teardown" in objext.rst.
+ *
  * Context: Process context if @gfp allows sleeping, otherwise any context.
- * The caller holds a reference on the object, which must not be in
- * objext_destroy().
  * Return: The slot data, or %NULL if the area could not be allocated (the
- * caller reports -ENOMEM) or the object has been torn down.
+ * caller reports -ENOMEM) or the object is being or has been torn down.
  */
 static inline void *objext_add(struct objext __rcu **extp,
 			       const struct objext_slot *slot, gfp_t gfp)
@@ -301,16 +313,20 @@ static inline void *objext_add(struct objext __rcu **extp,
  * object has no area and objext_add() on it fails, whether or not it had
  * one; reinitialise the pointer to NULL to reuse the object.
  *
- * Context: Any context the destructors allow.  Nobody else claims slots
- * on the object any more.
+ * Context: Any context the destructors allow.  Called once per object;
+ * claims racing with it fail or are destroyed (see objext_add()).
  */
 static inline void objext_destroy(struct objext_host *host,
 				  struct objext __rcu **extp, void *owner)
 {
-	if (objext_area(extp))
-		__objext_destroy(host, extp, owner);
-	else
-		RCU_INIT_POINTER(*extp, OBJEXT_DEAD);
+	/*
+	 * Most objects never had an area: make that final with one
+	 * cmpxchg, which a racing first claim's own cmpxchg cannot undo.
+	 */
+	if (likely(!rcu_access_pointer(*extp)) &&
+	    !cmpxchg(extp, NULL, RCU_INITIALIZER(OBJEXT_DEAD)))
+		return;
+	__objext_destroy(host, extp, owner);
 }
 
 #endif /* _LINUX_OBJEXT_H */

@@ -7,12 +7,17 @@
 #
 # Uses tools/testing/objext/.kunitconfig (KUnit, the objext suite, lockdep
 # and RCU checking).  Builds with ccache; the build directory is kept, so a
-# rerun only rebuilds what changed.  The last line is "N passed, N failed".
+# rerun only rebuilds what changed.  kunit.py configures, the UML kernel
+# is built here with kunit.py's make command (so that the build reports
+# its progress), and `kunit.py exec` runs and parses it.  The last line
+# is "N passed, N failed, N skipped".
 
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../../.." && pwd)
+# shellcheck source=../../../dev/lib.sh
+source "$REPO/dev/lib.sh"
 SRC=$REPO/build/linux
 BUILD_DIR=$REPO/build/kunit-um
 
@@ -29,9 +34,19 @@ mkdir -p "$BUILD_DIR"
 json=$BUILD_DIR/objext-results.json
 rm -f "$json"
 rc=0
-(cd "$SRC" && python3 tools/testing/kunit/kunit.py run \
-	--kunitconfig "$HERE" --build_dir "$BUILD_DIR" --jobs 2 \
-	--make_options "CC=ccache gcc" --json="$json" "$@") || rc=$?
+kunit() {
+	(cd "$SRC" && python3 tools/testing/kunit/kunit.py "$@")
+}
+if kunit config --kunitconfig "$HERE" --build_dir "$BUILD_DIR" --make_options "CC=ccache gcc"; then
+	objext_say "kunit: building the UML kernel ($BUILD_DIR)"
+	make -C "$SRC" ARCH=um O="$BUILD_DIR" --jobs=2 CC="ccache gcc" all 2>&1 |
+		objext_kbuild_progress "kunit: $(basename "$BUILD_DIR")" "$BUILD_DIR/objext-build-steps" || rc=$?
+	[ "$rc" -eq 0 ] && mv -f "$BUILD_DIR/objext-build-steps.new" "$BUILD_DIR/objext-build-steps"
+else
+	rc=1
+fi
+[ "$rc" -eq 0 ] && kunit exec --kunitconfig "$HERE" --build_dir "$BUILD_DIR" \
+	--json="$json" "$@" || rc=$?
 
 # Count the leaf test cases from kunit.py's JSON report.
 if [ -s "$json" ]; then

@@ -2,7 +2,11 @@
 /*
  * Randomised model check: a seeded PRNG drives add/find/clear/destroy/
  * recreate on a few objects, and every step is compared with a plain
- * reference model of what objext promises.
+ * reference model of what objext promises.  In some destroy steps every
+ * destructor also tries to claim a slot of the dying object: teardown
+ * has closed the area, so the claim of a slot that was not claimed must
+ * fail, and that of a claimed one (whose destructor runs anyway) returns
+ * its data as before.
  */
 
 #include <stdlib.h>
@@ -73,7 +77,8 @@ static long model_live, model_claimed[M_SLOTS];
 
 /* Destructor calls of the current destroy step. */
 static struct objext *dying_area;
-static unsigned int nr_calls;
+static int late_slot = -1;		/* slot the destructors try to claim */
+static unsigned int nr_calls, nr_late_claims;	/* claims that went wrong */
 static struct {
 	int slot;
 	bool same_data;
@@ -123,6 +128,13 @@ static void model_destroy(void *data, void *owner)
 			objext_find(&obj->ext, &m_slot[s]) == data;
 	}
 	nr_calls++;
+	if (late_slot >= 0) {
+		void *p = objext_add(&obj->ext, &m_slot[late_slot], GFP_KERNEL);
+
+		if (p != (model[obj->id].claimed[late_slot] ?
+			  model[obj->id].ptr[late_slot] : NULL))
+			nr_late_claims++;
+	}
 }
 
 /* Compares object @o with its model. */
@@ -240,10 +252,13 @@ static bool step_destroy(unsigned int o)
 	unsigned int s, n = 0;
 
 	dying_area = rcu_access_pointer(obj->ext);
-	nr_calls = 0;
+	nr_calls = nr_late_claims = 0;
+	late_slot = below(2) ? (int)below(M_SLOTS) : -1;
 	objext_destroy(&model_host, &obj->ext, obj);
+	late_slot = -1;
 
-	if (!MCHECK(rcu_access_pointer(obj->ext) == OBJEXT_DEAD, "obj %u", o))
+	if (!MCHECK(rcu_access_pointer(obj->ext) == OBJEXT_DEAD, "obj %u", o) ||
+	    !MCHECK(nr_late_claims == 0, "obj %u: a claim during teardown went wrong", o))
 		return false;
 	/* Exactly the claimed slots with destructors, in table order. */
 	for (s = 0; s < M_SLOTS; s++) {

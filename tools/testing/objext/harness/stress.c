@@ -12,6 +12,13 @@
  * table's reference.  The last
  * reference runs objext_destroy() and frees the object after a grace
  * period.  Allocations fail at random throughout.
+ *
+ * "unreferenced": claimers hold no reference, only rcu_read_lock(), as a
+ * BPF program handed an inode during RCU path walk does; teardown threads
+ * unpublish objects and destroy them at once, while claims are under way.
+ * Every claim that succeeded must have its destructor run, and no area
+ * may be left behind: checked when the object is freed, after the
+ * claimers' grace period.
  */
 
 #include <pthread.h>
@@ -32,6 +39,7 @@
 #define S_TEARDOWN	2
 #define S_RACERS	4
 #define S_FAIL_PPM	50000	/* 5% */
+#define S_UNREF_OBJS	4	/* few, so that claims often meet teardown */
 
 /* Every slot's data starts with the tag of its object. */
 struct s8 {
@@ -85,7 +93,7 @@ struct sobj {
 };
 
 static struct sobj __rcu *table[S_OBJS];
-static bool stop;
+static bool stop, unreferenced;
 static atomic_long_t errors, next_tag;
 static atomic_long_t nr_objs, nr_freed, nr_installed;
 static atomic_long_t nr_adds, nr_enomem, nr_reads, nr_replaced;
@@ -134,8 +142,14 @@ static void stress_destroy(void *data, void *owner)
 	struct s8 *d = data;
 	unsigned int s;
 
+	/*
+	 * Claimers without a reference may not have recorded their claim
+	 * yet, nor written the tag: find the slot through the area.
+	 */
 	for (s = 0; s < S_SLOTS; s++)
-		if (obj->seen[s] == data)
+		if (READ_ONCE(unreferenced) ?
+		    objext_find(&obj->ext, s_table[s]) == data :
+		    obj->seen[s] == data)
 			break;
 	if (s == S_SLOTS) {
 		stress_error("obj %lu: destructor for an unclaimed slot",
@@ -147,10 +161,14 @@ static void stress_destroy(void *data, void *owner)
 	if (objext_find(&obj->ext, s_table[s]) != data)
 		stress_error("obj %lu slot %u: data not found during teardown",
 			     obj->tag, s);
-	if (READ_ONCE(d->tag) != obj->tag)
+	if (!READ_ONCE(unreferenced) && READ_ONCE(d->tag) != obj->tag)
 		stress_error("obj %lu slot %u: tag %lu", obj->tag, s,
 			     READ_ONCE(d->tag));
 	obj->destroyed |= BIT(s);
+	/* Give claims racing teardown time to land in the middle of it. */
+	if (READ_ONCE(unreferenced))
+		for (s = 0; s < 1000; s++)
+			barrier();
 }
 
 /* The last reference is gone: nobody claims slots any more. */
@@ -430,8 +448,117 @@ static void stress_mixed(void)
 	objext_host_exit(&stress_host);
 }
 
+/* ---- unreferenced: claims racing teardown --------------------------- */
+
+/* After the claimers' grace period: every successful claim was destroyed. */
+static void unref_free_rcu(struct rcu_head *head)
+{
+	struct sobj *obj = container_of(head, struct sobj, rcu);
+	unsigned long claimed = READ_ONCE(obj->claimed);
+
+	if (obj->destroyed != (claimed & DTOR_MASK))
+		stress_error("obj %lu: destroyed %#lx, claimed %#lx",
+			     obj->tag, obj->destroyed, claimed);
+	obj_free_rcu(head);
+}
+
+static void unref_retire(struct sobj *obj)
+{
+	objext_destroy(&stress_host, &obj->ext, obj);
+	call_rcu(&obj->rcu, unref_free_rcu);
+}
+
+static void *unref_claim_thread(void *arg)
+{
+	shim_rcu_register_thread();
+	while (!READ_ONCE(stop)) {
+		unsigned int s = thread_random() % S_SLOTS;
+		struct sobj *obj;
+		void *d;
+
+		rcu_read_lock();
+		obj = rcu_dereference(table[thread_random() % S_UNREF_OBJS]);
+		d = objext_add(&obj->ext, &s_slot[s], GFP_NOWAIT);
+		if (d) {
+			atomic_long_inc(&nr_adds);
+			__atomic_fetch_or(&obj->claimed, BIT(s),
+					  __ATOMIC_RELAXED);
+		} else {
+			atomic_long_inc(&nr_enomem);
+		}
+		rcu_read_unlock();
+	}
+	shim_rcu_unregister_thread();
+	return NULL;
+}
+
+static void *unref_teardown_thread(void *arg)
+{
+	shim_rcu_register_thread();
+	while (!READ_ONCE(stop)) {
+		struct sobj *old;
+
+		old = xchg(&table[thread_random() % S_UNREF_OBJS], obj_new());
+		unref_retire(old);
+		atomic_long_inc(&nr_replaced);
+	}
+	shim_rcu_unregister_thread();
+	return NULL;
+}
+
+static void stress_unreferenced(void)
+{
+	pthread_t threads[S_ADDERS + S_TEARDOWN];
+	struct timespec ts;
+	unsigned int i, s;
+
+	if (!CHECK_EQ(objext_host_init(&stress_host), 0))
+		return;
+	atomic_long_set(&nr_adds, 0);
+	atomic_long_set(&nr_enomem, 0);
+	atomic_long_set(&nr_replaced, 0);
+	for (i = 0; i < S_OBJS; i++)
+		rcu_assign_pointer(table[i], obj_new());
+
+	WRITE_ONCE(unreferenced, true);
+	WRITE_ONCE(stop, false);
+	shim_fail_ppm(S_FAIL_PPM);
+	shim_alloc_yield(true);
+	for (i = 0; i < ARRAY_SIZE(threads); i++)
+		pthread_create(&threads[i], NULL,
+			       i < S_ADDERS ? unref_claim_thread :
+			       unref_teardown_thread, NULL);
+	ts.tv_sec = test_stress_ms / 3 / 1000;
+	ts.tv_nsec = test_stress_ms / 3 % 1000 * 1000000L;
+	nanosleep(&ts, NULL);
+	WRITE_ONCE(stop, true);
+	for (i = 0; i < ARRAY_SIZE(threads); i++)
+		pthread_join(threads[i], NULL);
+	shim_fail_ppm(0);
+	shim_alloc_yield(false);
+
+	for (i = 0; i < S_OBJS; i++)
+		unref_retire(xchg(&table[i], NULL));
+	rcu_barrier();
+	WRITE_ONCE(unreferenced, false);
+
+	printf("# unreferenced: %ld claims, %ld failed, %ld objects torn down\n",
+	       atomic_long_read(&nr_adds), atomic_long_read(&nr_enomem),
+	       atomic_long_read(&nr_replaced));
+	CHECK(atomic_long_read(&nr_replaced) > 0);
+	CHECK_EQ(atomic_long_read(&errors), 0);
+	CHECK_EQ(atomic_long_read(&stress_host.nr_live), 0);
+	for (s = 0; s < S_SLOTS; s++)
+		CHECK_EQ(atomic_long_read(&stress_host.nr_claimed[s]), 0);
+	CHECK_EQ(shim_cache_live(stress_host.cache), 0);
+	CHECK_EQ(atomic_long_read(&nr_freed), atomic_long_read(&nr_objs));
+	objext_host_exit(&stress_host);
+}
+
 void stress_tests(void)
 {
 	test_run("stress: racing first claims", stress_race);
 	test_run("stress: adders, readers, teardown", stress_mixed);
+	test_run("stress: claims without a reference racing teardown",
+		 stress_unreferenced);
 }

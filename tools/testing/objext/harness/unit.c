@@ -76,6 +76,9 @@ struct uobj {
 		void *data;
 		bool attached;
 	} calls[OBJEXT_MAX_SLOTS];
+	/* If set, each destructor tries to claim this slot: must fail. */
+	const struct objext_slot *claim_in_dtor;
+	unsigned int nr_late_claims;
 };
 
 static void unit_destroy(void *data, void *owner)
@@ -88,6 +91,9 @@ static void unit_destroy(void *data, void *owner)
 			rcu_access_pointer(obj->ext) == obj->area;
 	}
 	obj->nr_calls++;
+	if (obj->claim_in_dtor &&
+	    objext_add(&obj->ext, obj->claim_in_dtor, GFP_KERNEL))
+		obj->nr_late_claims++;
 }
 
 static void uobj_destroy(struct objext_host *host, struct uobj *obj)
@@ -346,6 +352,27 @@ static void test_destroy_claimed_once_in_order(void)
 	/* Once only: a second destroy finds no area. */
 	uobj_destroy(&unit_host, &obj);
 	CHECK_EQ(obj.nr_calls, ARRAY_SIZE(expect));
+}
+
+/*
+ * Teardown closes the area first: a claim made while the destructors run
+ * (here by a destructor itself) fails, even of a slot nobody claimed, and
+ * leaves the counters and the area as they were.
+ */
+static void test_claim_during_teardown_fails(void)
+{
+	struct uobj obj = { };
+
+	CHECK(objext_add(&obj.ext, unit_slots[U_BYTE], GFP_KERNEL));
+	CHECK(objext_add(&obj.ext, unit_slots[U_ODD40], GFP_KERNEL));
+	obj.claim_in_dtor = unit_slots[U_WORD];
+	uobj_destroy(&unit_host, &obj);
+	CHECK_EQ(obj.nr_calls, 2);
+	CHECK_EQ(obj.nr_late_claims, 0);
+	CHECK_EQ(nr_claimed(&unit_host, U_WORD), 0);
+	CHECK_EQ(nr_claimed(&unit_host, U_BYTE), 0);
+	CHECK_EQ(nr_live(&unit_host), 0);
+	CHECK(rcu_access_pointer(obj.ext) == OBJEXT_DEAD);
 }
 
 static void test_destroy_without_area(void)
@@ -693,6 +720,8 @@ void unit_tests(void)
 	test_run("unit: layout aligned, disjoint, compact", test_layout);
 	test_run("unit: destructors of claimed slots, once, in order",
 		 test_destroy_claimed_once_in_order);
+	test_run("unit: claims during teardown fail",
+		 test_claim_during_teardown_fails);
 	test_run("unit: destroy without area", test_destroy_without_area);
 	test_run("unit: destroy frees after RCU readers",
 		 test_destroy_defers_free);

@@ -7,11 +7,18 @@
 # Usage: boot-test.sh [options]
 #   --src DIR          kernel tree (default build/linux of this repo)
 #   --out DIR          build dir (default build/out-vm of this repo)
-#   --fragments "..."  config fragments (default "vm.config debug.config
-#                      kmemleak.config";
-#                      names are looked up in tools/testing/objext/config/)
+#   --fragments "..."  config fragments (default: build-kernel.sh's, the
+#                      test kernel's "vm.config debug.config kmemleak.config
+#                      check.config"; names are looked up in
+#                      tools/testing/objext/config/)
 #   --extra-fragment F add one more fragment; repeatable
 #   --no-build         reuse the existing bzImage in --out
+#   --prebuilt ROOT    boot a distribution kernel instead of building one:
+#                      ROOT is an unpacked linux-image package (boot/vmlinuz-*,
+#                      lib/modules/RELEASE); --out only holds the initramfs
+#                      and logs.  Its BTF comes from the decompressed image.
+#   --modules NAMES    with --prebuilt: modules loaded before the tests
+#                      (comma-separated; default $PREBUILT_MODULES)
 #   --tests "FILES"    test programs (default: vm/tests/*.sh)
 #   --file SRC[:DEST]  extra initramfs file (passed to mkinitramfs.sh); repeatable
 #   --append "ARGS"    extra kernel command line
@@ -36,7 +43,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../../../.." && pwd)
 SRC=$REPO/build/linux
 OUT=$REPO/build/out-vm
-FRAGMENTS="vm.config debug.config kmemleak.config"
+FRAGMENTS=
 EXTRA_FRAGS=
 BUILD=1
 TESTS=
@@ -48,6 +55,10 @@ ACCEL=tcg
 SMP=2
 VERBOSE=0
 extra_files=()
+PREBUILT=
+# What the tests need that Debian builds as modules: ext4 and loop (53,
+# 54), evdev and uinput (51), the fscrypt modes' xts and cts.
+PREBUILT_MODULES=ext4,loop,evdev,uinput,xts,cts
 
 die() { echo "boot-test: error: $*" >&2; exit 2; }
 
@@ -58,6 +69,8 @@ while [ $# -gt 0 ]; do
 	--fragments)      FRAGMENTS=${2:?}; shift 2 ;;
 	--extra-fragment) EXTRA_FRAGS="$EXTRA_FRAGS ${2:?}"; shift 2 ;;
 	--no-build)       BUILD=0; shift ;;
+	--prebuilt)       PREBUILT=${2:?}; BUILD=0; shift 2 ;;
+	--modules)        PREBUILT_MODULES=${2:?}; shift 2 ;;
 	--tests)          TESTS=${2:?}; shift 2 ;;
 	--file)           extra_files+=(--file "${2:?}"); shift 2 ;;
 	--append)         APPEND=${2?}; shift 2 ;;
@@ -72,6 +85,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
+[ -n "$FRAGMENTS" ] || FRAGMENTS=$("$HERE/build-kernel.sh" --default-fragments)
 [ -f "$SRC/Makefile" ] ||
 	die "kernel tree not found at $SRC (pristine tree: --src /tmp/pristine/linux-source-6.12)"
 mkdir -p "$OUT"
@@ -80,7 +94,8 @@ OUT=$(cd "$OUT" && pwd)
 # Does this fragment list include the debug fragment?  (00-boot.sh then
 # also checks for the debug facilities.)
 expect_debug=0
-case " $FRAGMENTS $EXTRA_FRAGS " in *debug.config*) expect_debug=1 ;; esac
+[ -z "$PREBUILT" ] &&
+	case " $FRAGMENTS $EXTRA_FRAGS " in *debug.config*) expect_debug=1 ;; esac
 
 # --- 1. kernel -----------------------------------------------------------------
 t0=$(date +%s)
@@ -94,9 +109,29 @@ if [ "$BUILD" -eq 1 ]; then
 		exit 1
 	}
 fi
-KERNEL=$OUT/arch/x86/boot/bzImage
-[ -f "$KERNEL" ] || die "no bzImage at $KERNEL"
-release=$(cat "$OUT/include/config/kernel.release")
+modules=()
+if [ -n "$PREBUILT" ]; then
+	PREBUILT=$(cd "$PREBUILT" && pwd)
+	release=$(ls "$PREBUILT/lib/modules" 2>/dev/null | head -n1)
+	KERNEL=$PREBUILT/boot/vmlinuz-$release
+	[ -n "$release" ] && [ -f "$KERNEL" ] ||
+		die "--prebuilt $PREBUILT: no boot/vmlinuz-RELEASE with lib/modules/RELEASE"
+	VMLINUX=$PREBUILT/vmlinux
+	if [ ! -s "$VMLINUX" ]; then
+		"$SRC/scripts/extract-vmlinux" "$KERNEL" > "$VMLINUX.tmp" ||
+			die "cannot decompress $KERNEL (scripts/extract-vmlinux)"
+		mv "$VMLINUX.tmp" "$VMLINUX"
+	fi
+	if [ ! -f "$PREBUILT/lib/modules/$release/modules.dep" ]; then
+		depmod -b "$PREBUILT" "$release" || die "depmod -b $PREBUILT $release failed"
+	fi
+	modules=(--modules "$PREBUILT:$release:$PREBUILT_MODULES")
+else
+	KERNEL=$OUT/arch/x86/boot/bzImage
+	[ -f "$KERNEL" ] || die "no bzImage at $KERNEL"
+	release=$(cat "$OUT/include/config/kernel.release")
+	VMLINUX=$OUT/vmlinux
+fi
 t1=$(date +%s)
 
 # --- 2. initramfs ------------------------------------------------------------------
@@ -114,7 +149,7 @@ for src in "$HERE"/progs/*.c; do
 	payload+=(--file "$OUT/objext-progs/$prog:/usr/bin/$prog")
 done
 # The BPF programs are compiled against this kernel's BTF.
-make -s -C "$HERE/bpf" VMLINUX="$OUT/vmlinux" O="$OUT/objext-bpf" ||
+make -s -C "$HERE/bpf" VMLINUX="$VMLINUX" O="$OUT/objext-bpf" ||
 	die "building the BPF test programs in $HERE/bpf failed"
 payload+=(--file "$OUT/objext-bpf/bpf-inode-storage:/usr/bin/bpf-inode-storage")
 payload+=(--file "$HERE/bpf/inode-storage-checks.sh:/usr/lib/objext/inode-storage-checks.sh")
@@ -140,7 +175,8 @@ payload+=(--file "$auditctl:/sbin/auditctl")
 	--env "OBJEXT_EXPECT_RELEASE=$release" \
 	--env "OBJEXT_EXPECT_CPUS=$SMP" \
 	--env "OBJEXT_EXPECT_DEBUG=$expect_debug" \
-	"${payload[@]}" "${extra_files[@]+"${extra_files[@]}"}" $TESTS
+	"${payload[@]}" "${modules[@]+"${modules[@]}"}" \
+	"${extra_files[@]+"${extra_files[@]}"}" $TESTS
 
 # --- 3. boot -------------------------------------------------------------------
 LOG=$OUT/objext-vm$TAG.log
@@ -165,7 +201,11 @@ ku_pass=$(get kunit_pass) ku_fail=$(get kunit_fail) ku_skip=$(get kunit_skip)
 if [ "$check_rc" -eq 0 ]; then log_pass=1 log_fail=0; else log_pass=0 log_fail=1; fi
 
 echo
-echo "boot-test: kernel $release ($(basename "$SRC")), fragments: $FRAGMENTS$EXTRA_FRAGS"
+if [ -n "$PREBUILT" ]; then
+	echo "boot-test: kernel $release (prebuilt, $PREBUILT), modules: $PREBUILT_MODULES"
+else
+	echo "boot-test: kernel $release ($(basename "$SRC")), fragments: $FRAGMENTS$EXTRA_FRAGS"
+fi
 echo "boot-test: build+config $((t1 - t0)) s, VM run $((t2 - t1)) s (qemu rc=$vm_rc, accel=$ACCEL)"
 echo "boot-test: in-VM tests: $vm_pass passed, $vm_fail failed, $vm_skip skipped"
 echo "boot-test: KUnit cases: $ku_pass passed, $ku_fail failed, $ku_skip skipped"

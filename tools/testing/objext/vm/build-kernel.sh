@@ -10,9 +10,10 @@
 #                default: build/linux of this repo
 #   --out        build output directory, default: build/out-vm of this repo
 #   --fragments  space-separated config fragments, merged in order onto
-#                `allnoconfig`; default: config/vm.config config/debug.config
+#                `allnoconfig`; default: the test kernel's, $OBJEXT_TEST_FRAGMENTS
 #   --jobs       make -j value, default: 2
 #   --config-only  stop after configuring and verifying
+#   --default-fragments  print the default fragment list and exit
 #
 # Steps:
 #   1. merge the fragments (scripts/kconfig/merge_config.sh -m) into
@@ -38,10 +39,16 @@ OBJEXT_DIR=$(dirname "$HERE")            # tools/testing/objext
 REPO=$(cd "$HERE/../../../.." && pwd)
 SRC=$REPO/build/linux
 OUT=$REPO/build/out-vm
-FRAGMENTS="$OBJEXT_DIR/config/vm.config $OBJEXT_DIR/config/debug.config"
+# The test kernel (make vm-kernel, boot-test.sh, the vm steps of make
+# test, make demo, and the patched side of dev/check.sh's sparse and W=1
+# objects): one configuration, so that they all share build/out-vm.
+OBJEXT_TEST_FRAGMENTS="vm.config debug.config kmemleak.config check.config"
+FRAGMENTS=$OBJEXT_TEST_FRAGMENTS
 JOBS=2
 CONFIG_ONLY=0
 
+# shellcheck source=../../../../dev/lib.sh
+source "$REPO/dev/lib.sh"
 die() { echo "build-kernel: error: $*" >&2; exit 1; }
 log() { echo "build-kernel: $*" >&2; }
 
@@ -52,6 +59,7 @@ while [ $# -gt 0 ]; do
 	--fragments)  FRAGMENTS=${2:?}; shift 2 ;;
 	--jobs)       JOBS=${2:?}; shift 2 ;;
 	--config-only) CONFIG_ONLY=1; shift ;;
+	--default-fragments) echo "$OBJEXT_TEST_FRAGMENTS"; exit 0 ;;
 	-h|--help)    awk 'NR > 2 { if (!/^#/) exit; sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
 	*)            die "unknown argument: $1" ;;
 	esac
@@ -156,7 +164,10 @@ log "config verified ($(grep -c '^CONFIG_' "$MERGED") fragment lines)"
 # --- 4. build --------------------------------------------------------------
 log "building bzImage (-j$JOBS, CC='$CC_STR', ccache dir: $(ccache -k cache_dir 2>/dev/null || echo default))"
 start=$(date +%s)
-kmake bzImage
+steps=$OUT/objext-build-steps
+objext_say "build-kernel: building $(basename "$OUT") ($(basename "$SRC"), -j$JOBS)"
+kmake bzImage 2>&1 | objext_kbuild_progress "build-kernel: $(basename "$OUT")" "$steps"
+mv -f "$steps.new" "$steps"
 end=$(date +%s)
 log "bzImage built in $((end - start)) s"
 echo "$OUT/arch/x86/boot/bzImage"

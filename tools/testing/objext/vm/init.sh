@@ -62,9 +62,22 @@ for arg in $(cat /proc/cmdline); do
 	esac
 done
 
+# Modules of a distribution kernel (mkinitramfs.sh --modules): a module
+# that does not load fails the run.
+pass=0 fail=0 skip=0
+if [ -f /etc/objext-modules ]; then
+	for m in $(cat /etc/objext-modules); do
+		if modprobe "$m"; then
+			echo "objext-vm: loaded module $m"
+		else
+			echo "objext-vm: error: cannot load module $m"
+			fail=$((fail + 1))
+		fi
+	done
+fi
+
 echo "objext-vm: kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) cpu(s), uptime $(cut -d' ' -f1 /proc/uptime)s"
 
-pass=0 fail=0 skip=0
 for t in /tests/*; do
 	if [ ! -f "$t" ] || [ ! -x "$t" ]; then continue; fi
 	name=${t##*/}

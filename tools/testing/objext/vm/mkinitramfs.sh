@@ -16,6 +16,13 @@
 #   --env KEY=VALUE       exported to every test (via /etc/objext-vm.env)
 #   --timeout SECS        per-test timeout inside the VM (default 300)
 #   --busybox PATH        static busybox to use (default: /bin/busybox)
+#   --modules ROOT:RELEASE:NAMES
+#                         kernel modules NAMES (comma-separated) and their
+#                         dependencies, taken from ROOT/lib/modules/RELEASE
+#                         (an unpacked Debian linux-image package),
+#                         decompressed, with a modules.dep made by depmod;
+#                         /init loads them with busybox modprobe before
+#                         the first test
 #
 # The archive contains busybox with one symlink per applet (created at
 # build time, so nothing depends on `busybox --install` at boot),
@@ -33,6 +40,7 @@ tests=()
 files=()       # "SRC:DEST" pairs
 dirs=()        # "SRC:DEST" pairs
 envs=()
+modules=
 
 die() { echo "mkinitramfs: error: $*" >&2; exit 1; }
 
@@ -44,6 +52,7 @@ while [ $# -gt 0 ]; do
 	--env)       envs+=("${2:?}"); shift 2 ;;
 	--timeout)   TIMEOUT=${2:?}; shift 2 ;;
 	--busybox)   BUSYBOX=${2:?}; shift 2 ;;
+	--modules)   modules=${2:?}; shift 2 ;;
 	-h|--help)   awk 'NR > 2 { if (!/^#/) exit; sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
 	--)          shift; tests+=("$@"); break ;;
 	-*)          die "unknown option: $1" ;;
@@ -143,6 +152,39 @@ for spec in "${dirs[@]+"${dirs[@]}"}"; do
 	mkdir -p "$STAGE$dest"
 	cp -a "$src/." "$STAGE$dest/"
 done
+
+# --- kernel modules ------------------------------------------------------
+# kmod's modprobe resolves each name's dependencies on the host; the
+# modules go in decompressed (busybox modprobe reads plain .ko files) and
+# depmod writes the modules.dep that busybox modprobe follows in the VM.
+# /etc/objext-modules lists the names /init loads.
+if [ -n "$modules" ]; then
+	IFS=: read -r mroot mrel mnames <<<"$modules"
+	mdir=$mroot/lib/modules/$mrel
+	[ -f "$mdir/modules.dep" ] || die "--modules: no modules.dep in $mdir (run depmod -b $mroot $mrel)"
+	for name in ${mnames//,/ }; do
+		deps=$(modprobe -d "$mroot" -S "$mrel" --show-depends --ignore-install "$name") ||
+			die "--modules: $name not found in $mdir"
+		while read -r kind path _; do
+			[ "$kind" = insmod ] || continue
+			rel=${path#"$mdir"/}
+			rel=${rel%.xz}
+			rel=${rel%.zst}
+			rel=${rel%.gz}
+			[ -e "$STAGE/lib/modules/$mrel/$rel" ] && continue
+			mkdir -p "$STAGE/lib/modules/$mrel/$(dirname "$rel")"
+			case "$path" in
+			*.xz)  xz -dc "$path" ;;
+			*.zst) zstd -qdc "$path" ;;
+			*.gz)  gzip -dc "$path" ;;
+			*)     cat "$path" ;;
+			esac > "$STAGE/lib/modules/$mrel/$rel"
+		done <<<"$deps"
+		echo "$name" >> "$STAGE/etc/objext-modules"
+	done
+	cp "$mdir"/modules.builtin "$mdir"/modules.builtin.modinfo "$STAGE/lib/modules/$mrel/"
+	depmod -b "$STAGE" "$mrel" || die "--modules: depmod failed"
+fi
 
 # --- tests ---------------------------------------------------------------
 ntests=0

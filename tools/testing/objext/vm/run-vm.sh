@@ -37,6 +37,8 @@ KERNEL='' INITRD='' APPEND='' TIMEOUT=900 LOG=objext-vm.log
 SMP=2 MEM=1G MACHINE=q35 ACCEL=tcg QUIET=0
 disks=() qemu_extra=()
 
+# shellcheck source=../../../../dev/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../../../dev/lib.sh"
 die() { echo "run-vm: error: $*" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
@@ -114,11 +116,36 @@ fi
 qemu_cmd "$ACCEL"
 echo "run-vm: ${QEMU[*]}" >&2
 
+# console_progress: copy the console (stdin) to $LOG and report the boot,
+# each test's start and end, and the end of the run as progress.
+console_progress() {
+	local line raw name="" t0=$SECONDS t_test=$SECONDS logfd
+	exec {logfd}>"$LOG"
+	while IFS= read -r raw; do
+		printf '%s\n' "$raw" >&"$logfd"
+		line=${raw%$'\r'}
+		case $line in
+		*"OBJEXT-VM-INIT start"*)
+			objext_say "run-vm: booted in $(objext_elapsed $((SECONDS - t0))), running the tests" ;;
+		*"OBJEXT-VM-TEST-BEGIN "*)
+			name=${line##*OBJEXT-VM-TEST-BEGIN }
+			t_test=$SECONDS
+			objext_update "run-vm: $name running" ;;
+		*"OBJEXT-VM-TEST-END "*)
+			objext_say "run-vm: ${line##*OBJEXT-VM-TEST-END } ($(objext_elapsed $((SECONDS - t_test))))" ;;
+		*"OBJEXT-VM-DONE "*)
+			objext_say "run-vm: ${line##*OBJEXT-VM-} after $(objext_elapsed $((SECONDS - t0)))" ;;
+		esac
+	done
+	exec {logfd}>&-
+}
+
 start=$(date +%s)
 set +e
 if [ "$QUIET" -eq 1 ]; then
-	timeout -k 10 "$TIMEOUT" "${QEMU[@]}" </dev/null >"$LOG" 2>&1
-	rc=$?
+	objext_say "run-vm: booting $(basename "$KERNEL") ($ACCEL, $SMP vCPUs, timeout ${TIMEOUT}s)"
+	timeout -k 10 "$TIMEOUT" "${QEMU[@]}" </dev/null 2>&1 | console_progress
+	rc=${PIPESTATUS[0]}
 else
 	timeout -k 10 "$TIMEOUT" "${QEMU[@]}" </dev/null 2>&1 | tee "$LOG"
 	rc=${PIPESTATUS[0]}

@@ -12,6 +12,9 @@
  *   stats PIN                   print the programs' statistics
  *   load PROG                   load PROG only: exit 0 if the kernel
  *                               accepts it, 1 if it refuses it
+ *   udp PIN N                   send N datagrams to a UDP socket bound to
+ *                               127.0.0.1 (loopback: received in softirq),
+ *                               receive them, print the socket's counter
  *   stress DIR SECONDS THREADS  THREADS threads create, write, stat and
  *                               unlink files in DIR, counted by the fentry
  *                               counter, while another thread gives them
@@ -20,8 +23,8 @@
  *
  * Programs: count_write_fentry, drop_on_fsync, count_write_lsm,
  * nested_get, create_after_destroy, create_then_fail_alloc,
- * count_selem_alloc, count_selem_free, storage_get_lsm, fentry_file_as_inode,
- * kprobe_scalar_inode.
+ * count_selem_alloc, count_selem_free, storage_get_lsm, count_sock_rcv,
+ * fentry_file_as_inode, kprobe_scalar_inode.
  * Unpinning (rm -r PIN) detaches them and frees the map once nothing else
  * holds it.
  */
@@ -35,7 +38,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/sysmacros.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -221,6 +227,8 @@ static int cmd_stats(int argc, char **argv)
 		{ "late_tries", &bss.nr_late_tries },
 		{ "late_storage", &bss.nr_late_storage },
 		{ "failed_alloc_storage", &bss.nr_failed_alloc_storage },
+		{ "sock_counted", &bss.nr_sock_counted },
+		{ "sock_no_storage", &bss.nr_sock_no_storage },
 	};
 	int zero = 0, map;
 	size_t i;
@@ -249,6 +257,41 @@ static int cmd_load(int argc, char **argv)
 	inode_storage__destroy(skel);
 	printf("%s: %s\n", argv[0], err ? "refused" : "loaded");
 	return err ? 1 : 0;
+}
+
+static int cmd_udp(int argc, char **argv)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET };
+	socklen_t len = sizeof(addr);
+	struct inode_counter c;
+	int map, fd, n, i;
+	char buf[16];
+
+	if (argc != 2)
+		die("usage: udp PIN N");
+	map = pin_fd(argv[0], "counters");
+	n = atoi(argv[1]);
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) ||
+	    getsockname(fd, (struct sockaddr *)&addr, &len))
+		die("udp socket on 127.0.0.1: %s", strerror(errno));
+	for (i = 0; i < n; i++) {
+		if (sendto(fd, "objext", 6, 0, (struct sockaddr *)&addr,
+			   sizeof(addr)) != 6)
+			die("sendto: %s", strerror(errno));
+		if (recv(fd, buf, sizeof(buf), 0) != 6)
+			die("recv: %s", strerror(errno));
+	}
+	if (!bpf_map_lookup_elem(map, &fd, &c))
+		printf("received=%d counter=%llu\n", n,
+		       (unsigned long long)c.writes);
+	else if (errno == ENOENT)
+		printf("received=%d counter=none\n", n);
+	else
+		die("lookup: %s", strerror(errno));
+	close(fd);
+	return 0;
 }
 
 /* --- stress ------------------------------------------------------------- */
@@ -392,12 +435,12 @@ int main(int argc, char **argv)
 		{ "attach", cmd_attach }, { "read", cmd_read },
 		{ "update", cmd_update }, { "delete", cmd_delete },
 		{ "stats", cmd_stats },	  { "load", cmd_load },
-		{ "stress", cmd_stress },
+		{ "udp", cmd_udp },	  { "stress", cmd_stress },
 	};
 	size_t i;
 
 	if (argc < 2)
-		die("usage: bpf-inode-storage attach|read|update|delete|stats|load|stress ...");
+		die("usage: bpf-inode-storage attach|read|update|delete|stats|load|udp|stress ...");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 2, argv + 2);

@@ -38,6 +38,8 @@ __u64 nr_selem_free;
 __u64 nr_late_tries;
 __u64 nr_late_storage;
 __u64 nr_failed_alloc_storage;
+__u64 nr_sock_counted;
+__u64 nr_sock_no_storage;
 
 static void count_write(struct inode *inode)
 {
@@ -176,6 +178,34 @@ SEC("?fentry/bpf_selem_free")
 int BPF_PROG(count_selem_free)
 {
 	__sync_fetch_and_add(&nr_selem_free, 1);
+	return 0;
+}
+
+/*
+ * Packet receive runs in softirq: a BPF LSM program there that creates
+ * storage on the receiving socket's inode (sockfs) must neither deadlock
+ * nor teach lockdep an inconsistent lock state.  Counts the datagrams
+ * each socket received, in the socket inode's storage.
+ */
+SEC("?lsm/socket_sock_rcv_skb")
+int BPF_PROG(count_sock_rcv, struct sock *sk, struct sk_buff *skb)
+{
+	struct socket *sock = sk->sk_socket;
+	struct inode_counter *c;
+	struct inode *inode;
+
+	if (!sock || !sock->file || sk->__sk_common.skc_family != 2 /* AF_INET */)
+		return 0;
+	inode = sock->file->f_inode;
+	c = bpf_inode_storage_get(&counters, inode, 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!c) {
+		__sync_fetch_and_add(&nr_sock_no_storage, 1);
+		return 0;
+	}
+	__sync_fetch_and_add(&c->writes, 1);
+	c->ino = inode->i_ino;
+	__sync_fetch_and_add(&nr_sock_counted, 1);
 	return 0;
 }
 
