@@ -24,10 +24,11 @@ REPO=$OBJEXT_REPO
 export CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=true
 LOGS=$OBJEXT_BUILD/logs
 VM=$REPO/tools/testing/objext/vm
-ALL_STEPS=(harness logcheck kunit vm vm-lsm-off demo vm-base check)
+ALL_STEPS=(harness mutants logcheck kunit vm vm-lsm-off demo vm-base check)
 
 # The fewest results each step must count (passed + failed + skipped).
 # What each counts: harness, the cases of the ASan and the TSan binary;
+# mutants, one per broken copy of lib/objext.c the harness must catch;
 # logcheck, one per fixture; kunit, the objext suite's cases under UML;
 # vm, the in-VM checks plus every KUnit case run at boot (the objext
 # suite again, on SMP x86_64 with KASAN, and the list suite) plus the
@@ -36,18 +37,19 @@ ALL_STEPS=(harness logcheck kunit vm vm-lsm-off demo vm-base check)
 # log check; vm-base, the in-VM checks on Debian's kernel plus one per
 # test that must fail there; check, one per static check.
 declare -A STEP_MIN=(
-	[harness]=30 [logcheck]=24 [kunit]=11 [vm]=400 [vm-lsm-off]=70
+	[harness]=60 [mutants]=19 [logcheck]=28 [kunit]=12 [vm]=400 [vm-lsm-off]=70
 	[demo]=70 [vm-base]=240 [check]=130
 )
 
 step_cmd() {
 	case "$1" in
 	harness) make -C "$REPO/tools/testing/objext/harness" run ;;
+	mutants) make -C "$REPO/tools/testing/objext/harness" mutants ;;
 	logcheck) "$VM/selftest/run-selftest.sh" ;;
 	kunit)	"$REPO/tools/testing/objext/kunit.sh" ;;
 	vm)	"$VM/boot-test.sh" ;;
 	# the kernel of the vm step again, without the BPF LSM
-	vm-lsm-off) "$VM/boot-test.sh" --no-build --tag lsm-off \
+	vm-lsm-off) "$VM/boot-test.sh" --no-build --tag lsm-off --no-skip \
 		--append lsm=capability --tests "$VM/tests/43-bpf-inode-storage-no-bpf-lsm.sh" ;;
 	# `make demo` itself, on the kernel of the vm step
 	demo)	"$REPO/dev/demo.sh" ;;

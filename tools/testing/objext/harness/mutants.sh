@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # mutants.sh - break copies of lib/objext.c in known ways and check that
-# the ASan harness catches every one.  Each mutant is a sed script that
-# must change the file; if it does not, objext.c moved on and the mutant
-# needs updating, which also counts as a failure.
+# the ASan harness catches each one by a failed test case.  Each mutant is
+# a sed script that must change the file; if it does not, objext.c moved
+# on and the mutant needs updating, which also counts as a failure.  A
+# mutant caught by an ASan or UBSan report rather than a failed case is
+# reported apart; one that makes the harness crash without either, time
+# out, or exit non-zero without a "not ok" line is not caught.
 
 cd "$(dirname "$0")" || exit 2
 orig=../../../../lib/objext.c
@@ -26,13 +29,23 @@ mutant "install without cmpxchg" \
 mutant "area not zeroed" \
 	's/kmem_cache_zalloc(/kmem_cache_alloc(/'
 mutant "claim counted every time" \
-	's/if (!test_and_set_bit(/if (1 | test_and_set_bit(/'
+	's/^\t\tif (active \& bit)$/\t\tif (0)/'
 mutant "destructors for unclaimed slots" \
 	's/active = READ_ONCE(ext->active);/active = ~0UL;/'
 mutant "area freed without a grace period" \
 	's/kfree_rcu(ext, rcu);/kmem_cache_free(host->cache, ext);/'
-mutant "area still attached during destructors" \
-	's/rcu_replace_pointer(\*extp, NULL, true)/rcu_dereference_protected(*extp, true)/'
+mutant "area detached before the destructors run" \
+	's/^\t\tif (slot->destroy)$/\t\tRCU_INIT_POINTER(*extp, OBJEXT_DEAD);\n&/'
+mutant "teardown does not close the area to claims" \
+	's/active | OBJEXT_DYING))$/active))/'
+mutant "claims ignore teardown" \
+	's/^\t\tif (active & OBJEXT_DYING)$/\t\tif (0)/'
+mutant "install hands out the dead marker" \
+	's/return old == OBJEXT_DEAD ? NULL : old;/return old;/'
+mutant "failed allocation ignores a racing claim's area" \
+	's/^\t\treturn objext_area(extp);$/\t\treturn NULL;/'
+mutant "host exit does not warn about live areas" \
+	's/^\tWARN_ON(atomic_long_read(&host->nr_live));$/\t(void)0;/'
 mutant "nr_claimed not decremented" \
 	's/atomic_long_dec(&host->nr_claimed\[i\]);/(void)0;/'
 mutant "nr_live not decremented" \
@@ -69,10 +82,17 @@ try() {
 	elif timeout 120 "$dir/objext-asan" "${args[@]}" \
 			>"$dir/run.log" 2>&1; then
 		echo "FAILED: $name: survived"
-	else
+	elif grep -q '^not ok ' "$dir/run.log"; then
 		echo "caught: $name"
-		grep -m 2 -E '^not ok|^# [^ ]+:[0-9]+: |ERROR: |runtime error' \
+		grep -m 2 -E '^not ok|^# [^ ]+:[0-9]+: ' "$dir/run.log" |
+			sed 's/^/    /'
+	elif grep -q -E 'ERROR: AddressSanitizer|runtime error:' "$dir/run.log"; then
+		echo "caught by a sanitizer report: $name"
+		grep -m 2 -E 'ERROR: AddressSanitizer|runtime error:' \
 			"$dir/run.log" | sed 's/^/    /'
+	else
+		echo "FAILED: $name: crashed or timed out, no test case failed"
+		tail -n 3 "$dir/run.log" | sed 's/^/    /'
 	fi >"$dir/result"
 }
 
@@ -102,11 +122,12 @@ caught=0
 failed=0
 for i in "${!names[@]}"; do
 	cat "$tmp/$i/result"
-	if grep -q '^caught: ' "$tmp/$i/result"; then
+	if grep -q '^caught' "$tmp/$i/result"; then
 		caught=$((caught + 1))
 	else
 		failed=$((failed + 1))
 	fi
 done
-echo "$caught mutants caught, $failed failed"
+echo "$caught mutants caught, $failed not"
+echo "$caught passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -83,6 +83,16 @@ void shim_alloc_yield(bool yield)
 	WRITE_ONCE(alloc_yield, yield);
 }
 
+/* Called once, by the next allocation, before it succeeds or fails. */
+static void (*alloc_hook)(void *arg);
+static void *alloc_hook_arg;
+
+void shim_alloc_hook(void (*fn)(void *arg), void *arg)
+{
+	alloc_hook_arg = arg;
+	WRITE_ONCE(alloc_hook, fn);
+}
+
 /* xorshift64*, one state per thread. */
 static unsigned long shim_random(void)
 {
@@ -126,8 +136,11 @@ static void *shim_alloc(struct kmem_cache *cache, size_t size, size_t align,
 			align : sizeof(struct shim_hdr);
 	struct shim_hdr *hdr;
 	void *block;
+	void (*hook)(void *arg) = xchg(&alloc_hook, NULL);
 	char *obj;
 
+	if (hook)
+		hook(alloc_hook_arg);
 	if (shim_should_fail())
 		return NULL;
 	/* offset is a power of two, a multiple of the header size. */

@@ -22,6 +22,11 @@ void shim_fail_nth(long n);
 void shim_fail_ppm(unsigned int ppm);
 /* Let other threads run in the middle of each allocation. */
 void shim_alloc_yield(bool yield);
+/*
+ * Runs @fn(@arg) once, inside the next allocation, before it is made or
+ * failed: what another CPU might do while an allocation is in progress.
+ */
+void shim_alloc_hook(void (*fn)(void *arg), void *arg);
 /* Allocations failed on purpose so far. */
 long shim_nr_injected(void);
 

@@ -375,6 +375,82 @@ static void test_claim_during_teardown_fails(void)
 	CHECK(rcu_access_pointer(obj.ext) == OBJEXT_DEAD);
 }
 
+/* Teardown while the first claim of the object is allocating its area. */
+static void destroy_during_alloc(void *arg)
+{
+	uobj_destroy(&unit_host, arg);
+}
+
+static void test_teardown_during_first_claim(void)
+{
+	struct uobj obj = { };
+
+	shim_alloc_hook(destroy_during_alloc, &obj);
+	CHECK(!objext_add(&obj.ext, unit_slots[U_BYTE], GFP_KERNEL));
+	CHECK(rcu_access_pointer(obj.ext) == OBJEXT_DEAD);
+	CHECK_EQ(obj.nr_calls, 0);
+	CHECK_EQ(nr_live(&unit_host), 0);
+	CHECK_EQ(nr_claimed(&unit_host, U_BYTE), 0);
+	/* The loser's area was freed: the case keeps no allocation. */
+}
+
+/*
+ * A first claim whose allocation fails while a concurrent claim installs
+ * an area claims its slot in that area.
+ */
+static struct uobj *racing_obj;
+
+static void claim_during_alloc(void *arg)
+{
+	CHECK(objext_add(&racing_obj->ext, unit_slots[U_HALF], GFP_KERNEL));
+	/* ...and the allocation this ran inside fails. */
+	shim_fail_nth(1);
+}
+
+static void test_failed_alloc_takes_racing_area(void)
+{
+	struct uobj obj = { };
+	void *p;
+
+	racing_obj = &obj;
+	shim_alloc_hook(claim_during_alloc, NULL);
+	p = objext_add(&obj.ext, unit_slots[U_WORD], GFP_KERNEL);
+	shim_fail_nth(0);
+	if (CHECK(p))
+		CHECK(p == objext_find(&obj.ext, unit_slots[U_WORD]));
+	CHECK(objext_claimed(&obj.ext, unit_slots[U_WORD]));
+	CHECK(objext_claimed(&obj.ext, unit_slots[U_HALF]));
+	CHECK_EQ(nr_live(&unit_host), 1);
+	uobj_destroy(&unit_host, &obj);
+	CHECK_EQ(nr_live(&unit_host), 0);
+}
+
+/*
+ * A host that goes while an object still has an area warns (and so does
+ * the slab, whose cache still has the object); the area is kept
+ * reachable here so that LeakSanitizer does not report it.
+ */
+static struct objext_host leak_host;
+static struct objext_slot leak_slot =
+	OBJEXT_SLOT_INIT("leak", leak_host, u32, NULL);
+static struct objext_slot *leak_table[] = { &leak_slot };
+static struct objext_host leak_host =
+	OBJEXT_HOST_INIT("leak", leak_table, ARRAY_SIZE(leak_table));
+static struct objext *leaked_area __used;
+
+static void test_host_exit_with_live_area_warns(void)
+{
+	struct uobj obj = { };
+
+	if (!CHECK_EQ(objext_host_init(&leak_host), 0))
+		return;
+	CHECK(objext_add(&obj.ext, &leak_slot, GFP_KERNEL));
+	leaked_area = rcu_access_pointer(obj.ext);
+	test_expect_warnings(2);
+	test_expect_allocs(1);
+	objext_host_exit(&leak_host);
+}
+
 static void test_destroy_without_area(void)
 {
 	long allocs = shim_nr_allocs(), frees = shim_nr_frees();
@@ -722,6 +798,12 @@ void unit_tests(void)
 		 test_destroy_claimed_once_in_order);
 	test_run("unit: claims during teardown fail",
 		 test_claim_during_teardown_fails);
+	test_run("unit: teardown during the first claim's allocation",
+		 test_teardown_during_first_claim);
+	test_run("unit: a failed allocation takes a racing claim's area",
+		 test_failed_alloc_takes_racing_area);
+	test_run("unit: host exit with a live area warns",
+		 test_host_exit_with_live_area_warns);
 	test_run("unit: destroy without area", test_destroy_without_area);
 	test_run("unit: destroy frees after RCU readers",
 		 test_destroy_defers_free);

@@ -30,6 +30,8 @@
 #   --accel MODE       tcg (default) | kvm | auto
 #   --smp N            vCPUs (default 2)
 #   --verbose          echo the serial console while the VM runs
+#   --no-skip          a skipped in-VM test or check counts as failed (for
+#                      a boot whose every test must run, such as lsm-off)
 #
 # Exit 0 only if the kernel built, the VM reached its end marker, no kernel
 # splat was logged, all in-VM tests and KUnit suites passed.  The last
@@ -54,6 +56,7 @@ TEST_TIMEOUT=600
 ACCEL=tcg
 SMP=2
 VERBOSE=0
+NO_SKIP=0
 extra_files=()
 PREBUILT=
 # What the tests need that Debian builds as modules: ext4 and loop (53,
@@ -80,6 +83,7 @@ while [ $# -gt 0 ]; do
 	--accel)          ACCEL=${2:?}; shift 2 ;;
 	--smp)            SMP=${2:?}; shift 2 ;;
 	--verbose)        VERBOSE=1; shift ;;
+	--no-skip)        NO_SKIP=1; shift ;;
 	-h|--help)        awk 'NR > 2 { if (!/^#/) exit; sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
 	*)                die "unknown argument: $1" ;;
 	esac
@@ -189,8 +193,14 @@ vm_rc=0
 t2=$(date +%s)
 
 # --- 4. verdict -------------------------------------------------------------------
+# A kernel with the objext suite built in must run all of its cases.
+suite=()
+if [ -z "$PREBUILT" ] && grep -qx 'CONFIG_OBJEXT_KUNIT_TEST=y' "$OUT/.config"; then
+	suite=(--kunit-suite "objext=$(grep -c '^[[:space:]]*KUNIT_CASE' "$SRC/lib/objext_kunit.c")")
+fi
 check_rc=0
-"$HERE/check-log.sh" --src "$SRC" "$LOG" | tee "$OUT/objext-check$TAG.log" || check_rc=$?
+"$HERE/check-log.sh" --src "$SRC" "${suite[@]+"${suite[@]}"}" "$LOG" |
+	tee "$OUT/objext-check$TAG.log" || check_rc=$?
 line=$(grep -E '^check-log: RESULT=' "$OUT/objext-check$TAG.log" | tail -n1 || true)
 get() { grep -oE "$1=[0-9]+" <<<"$line" | cut -d= -f2 || echo 0; }
 vm_pass=$(get vm_pass) vm_fail=$(get vm_fail) vm_skip=$(get vm_skip)
@@ -210,6 +220,10 @@ echo "boot-test: build+config $((t1 - t0)) s, VM run $((t2 - t1)) s (qemu rc=$vm
 echo "boot-test: in-VM tests: $vm_pass passed, $vm_fail failed, $vm_skip skipped"
 echo "boot-test: KUnit cases: $ku_pass passed, $ku_fail failed, $ku_skip skipped"
 echo "boot-test: log check:   $([ "$check_rc" -eq 0 ] && echo PASS || echo FAIL) (log: $LOG)"
+if [ "$NO_SKIP" -eq 1 ] && [ "$vm_skip" -ne 0 ]; then
+	echo "boot-test: $vm_skip in-VM skip(s), and this boot must skip nothing: counted as failed"
+	vm_fail=$((vm_fail + vm_skip)) vm_skip=0
+fi
 passed=$((vm_pass + ku_pass + log_pass))
 failed=$((vm_fail + ku_fail + log_fail))
 skipped=$((vm_skip + ku_skip))

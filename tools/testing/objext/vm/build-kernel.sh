@@ -153,6 +153,12 @@ done < "$MERGED"
 
 if [ ${#absent[@]} -gt 0 ]; then
 	log "note: not defined by this tree (ignored): ${absent[*]}"
+	# A tree with objext must define its KUnit option: a renamed or lost
+	# Kconfig entry would otherwise silently drop the suite.
+	if [ -f "$SRC/lib/objext.c" ] &&
+		printf '%s\n' "${absent[@]}" | grep -qx CONFIG_OBJEXT_KUNIT_TEST; then
+		die "$SRC has lib/objext.c but no CONFIG_OBJEXT_KUNIT_TEST in its Kconfig"
+	fi
 fi
 if [ "$bad" -ne 0 ]; then
 	die "requested options did not survive olddefconfig (unmet dependencies?); see above"

@@ -12,6 +12,9 @@
 #   --ktap-out F    where to write the extracted KTAP (default: LOG.ktap)
 #   --allow ERE     ignore "bad" log lines matching ERE (repeatable); also
 #                   read from $OBJEXT_CHECK_ALLOW (one ERE per line)
+#   --kunit-suite NAME=N
+#                   the log must have KTAP output with a suite NAME of
+#                   exactly N test cases (repeatable)
 #   --tail N        lines of log tail to print on failure (default 40)
 #
 # Fails (exit 1), printing the offending lines and the tail of the log, on:
@@ -37,6 +40,7 @@ KUNIT_PY=
 KTAP_OUT=
 TAIL=40
 allow=()
+suites=()
 
 die() { echo "check-log: error: $*" >&2; exit 2; }
 
@@ -46,6 +50,7 @@ while [ $# -gt 0 ]; do
 	--kunit-py) KUNIT_PY=${2:?}; shift 2 ;;
 	--ktap-out) KTAP_OUT=${2:?}; shift 2 ;;
 	--allow)    allow+=("${2:?}"); shift 2 ;;
+	--kunit-suite) suites+=("${2:?}"); shift 2 ;;
 	--tail)     TAIL=${2:?}; shift 2 ;;
 	-h|--help)  awk 'NR > 2 { if (!/^#/) exit; sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
 	-*)         die "unknown option: $1" ;;
@@ -169,7 +174,31 @@ if grep -qE '(^|[] ])K?TAP version [0-9]+$' "$CLEAN"; then
 		printf 'kunit\t-:kunit.py not found at %s (use --src/--kunit-py)\n' "$KUNIT_PY" >> "$problems"
 	else
 		kres=0
-		python3 "$KUNIT_PY" parse "$KTAP_OUT" > "$WORK/kunit.out" 2>&1 || kres=$?
+		python3 "$KUNIT_PY" parse --json="$WORK/kunit.json" "$KTAP_OUT" \
+			> "$WORK/kunit.out" 2>&1 || kres=$?
+		# Each required suite ran, with all its cases.
+		for want in "${suites[@]+"${suites[@]}"}"; do
+			got=$(python3 - "$WORK/kunit.json" "${want%%=*}" <<'PY' || true
+import json, sys
+
+def find(group, name):
+    if group.get("name") == name:
+        return group
+    for sub in group.get("sub_groups", []):
+        hit = find(sub, name)
+        if hit:
+            return hit
+    return None
+
+suite = find(json.load(open(sys.argv[1])), sys.argv[2])
+print(len(suite.get("test_cases", [])) if suite else "none")
+PY
+)
+			echo "check-log: KUnit suite ${want%%=*}: ${got:-none} cases, ${want#*=} expected"
+			[ "$got" = "${want#*=}" ] ||
+				printf 'kunit\t-:suite %s ran %s cases, %s expected\n' \
+					"${want%%=*}" "${got:-none}" "${want#*=}" >> "$problems"
+		done
 		# Drop colours, keep the summary for the user.
 		sed -E 's/\x1b\[[0-9;]*m//g' "$WORK/kunit.out" > "$KTAP_OUT.parsed"
 		summary=$(grep -E 'Testing complete\.' "$KTAP_OUT.parsed" | tail -n1 || true)
@@ -187,6 +216,9 @@ if grep -qE '(^|[] ])K?TAP version [0-9]+$' "$CLEAN"; then
 else
 	echo "check-log: no KTAP output in log"
 	rm -f "$KTAP_OUT"
+	for want in "${suites[@]+"${suites[@]}"}"; do
+		printf 'kunit\t-:no KTAP output, but suite %s expected\n' "${want%%=*}" >> "$problems"
+	done
 fi
 
 # --- verdict -------------------------------------------------------------------

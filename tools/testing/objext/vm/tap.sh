@@ -115,6 +115,17 @@ OBJEXT_FAILSLAB_CACHE=/sys/kernel/slab/objext_inode/failslab
 objext_failslab_usable() {
 	[ -w $OBJEXT_FAILSLAB_CACHE ] && [ -d $OBJEXT_FAILSLAB ]
 }
+# objext_failslab_unusable NAME: report the allocation-failure checks
+# NAME as not run: a failure on the debug kernel, which has failslab and
+# boots with slab_nomerge, so that losing them cannot pass unnoticed; a
+# skip on other kernels.
+objext_failslab_unusable() {
+	if [ "${OBJEXT_EXPECT_DEBUG:-0}" = 1 ]; then
+		tap_not_ok "$1" "failslab unusable on the debug kernel: no $OBJEXT_FAILSLAB_CACHE or $OBJEXT_FAILSLAB"
+	else
+		tap_skip "$1" "no failslab (CONFIG_FAILSLAB)"
+	fi
+}
 objext_failslab_on() {
 	echo 1 > $OBJEXT_FAILSLAB_CACHE || return 1
 	echo Y > $OBJEXT_FAILSLAB/cache-filter

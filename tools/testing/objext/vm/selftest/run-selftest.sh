@@ -10,6 +10,7 @@
 #   good-*.log        must PASS; if a good-*.expect file exists, the
 #                     "check-log: RESULT=..." line must equal its content
 #   NAME.allow        optional, one ERE per line passed as --allow
+#   NAME.args         optional, more check-log.sh arguments (one per line)
 #   bad-<why>*.log    must FAIL, and the failure report must contain a
 #                     "[<why>]" entry (the category check-log.sh prints), so
 #                     a log that fails for an unrelated reason doesn't count
@@ -51,6 +52,11 @@ for log in "${logs[@]}"; do
 		while IFS= read -r a; do
 			[ -n "$a" ] && allow+=(--allow "$a")
 		done < "${log%.log}.allow"
+	fi
+	if [ -f "${log%.log}.args" ]; then
+		while IFS= read -r a; do
+			[ -n "$a" ] && allow+=("$a")
+		done < "${log%.log}.args"
 	fi
 	rc=0
 	"$CHECK" --src "$SRC" --ktap-out "$WORK/$name.ktap" "${allow[@]+"${allow[@]}"}" \

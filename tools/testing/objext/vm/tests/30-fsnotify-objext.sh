@@ -193,6 +193,6 @@ if objext_failslab_usable; then
 		tap_not_ok "watch works once memory is back (timeout rc 2)"
 	rm -rf $d
 else
-	tap_skip "inotify_add_watch fails with ENOMEM" "no failslab (CONFIG_FAILSLAB)"
+	objext_failslab_unusable "inotify_add_watch fails with ENOMEM"
 fi
 tap_done

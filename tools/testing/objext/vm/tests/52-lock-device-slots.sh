@@ -100,7 +100,7 @@ if objext_failslab_usable; then
 	rm -f $d/nomem $d/nomem-null
 	tap_expect "and leave nothing once removed" live "$live0"
 else
-	tap_skip "flock and device open fail with ENOMEM" "no failslab (CONFIG_FAILSLAB)"
+	objext_failslab_unusable "flock and device open fail with ENOMEM"
 fi
 rm -rf $d
 tap_done

@@ -108,11 +108,14 @@ if ls $MNT/v2 | grep -q '^file-1$'; then
 else
 	tap_ok "without the key the names are encrypted ($(ls $MNT/v2 | wc -l) entries)"
 fi
-for one in $MNT/v2/*; do [ -f "$one" ] && break; done
-if cat "$one" > /dev/null 2>&1; then
+one=
+for f in $MNT/v2/*; do [ -f "$f" ] && { one=$f; break; }; done
+if [ -z "$one" ]; then
+	tap_not_ok "without the key a file cannot be read" "no regular file in $MNT/v2"
+elif cat "$one" > /dev/null 2>&1; then
 	tap_not_ok "without the key a file cannot be read"
 else
-	tap_ok "without the key a file cannot be read"
+	tap_ok "without the key a file cannot be read ($(basename "$one"))"
 fi
 id2=$(fscrypt-ctl add-key $MNT < $KEY)
 [ "$id2" = "$id" ] && tap_ok "re-adding the key gives the same identifier" ||

@@ -123,7 +123,7 @@ if objext_failslab_usable; then
 	drop
 	tap_expect "and leave nothing once evicted" live "$live0"
 else
-	tap_skip "fscrypt and fs-verity fail with ENOMEM" "no failslab (CONFIG_FAILSLAB)"
+	objext_failslab_unusable "fscrypt and fs-verity fail with ENOMEM"
 fi
 umount $MNT
 losetup -d "$DEV"
