@@ -417,7 +417,11 @@ objext_kbuild_progress() {
 			n=$((n + 1))
 			dir=${BASH_REMATCH[1]}
 			dir=${dir%/*}
-			objext_update "$what: $n${total:+/~$total} steps, now $dir ($(objext_elapsed $((SECONDS - t0))))"
+			if ((n <= ${total:-0})); then
+				objext_update "$what: $n/~$total steps, now $dir ($(objext_elapsed $((SECONDS - t0))))"
+			else
+				objext_update "$what: $n steps, now $dir ($(objext_elapsed $((SECONDS - t0))))"
+			fi
 		fi
 	done
 	objext_say "$what: $n steps in $(objext_elapsed $((SECONDS - t0)))"

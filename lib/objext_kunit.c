@@ -6,6 +6,7 @@
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/objext.h>
 #include <linux/slab.h>
@@ -430,6 +431,12 @@ static void objext_test_claim_racing_teardown(struct kunit *test)
 			started++;
 		}
 		complete_all(&race->start);
+		/*
+		 * Tear down at a different moment each round, from at once
+		 * to well after the claimers woke up, so that on SMP some
+		 * claims land before teardown and some after.
+		 */
+		udelay(round % 20 * 50);
 		objext_destroy(&objext_test_host, &race->obj.ext, &race->obj);
 		for (i = 0; i < started; i++)
 			wait_for_completion(&race->done[i]);

@@ -34,9 +34,6 @@
 
 #define S_OBJS		64
 #define S_SLOTS		6
-#define S_ADDERS	4
-#define S_READERS	2
-#define S_TEARDOWN	2
 #define S_RACERS	4
 #define S_FAIL_PPM	50000	/* 5% */
 #define S_UNREF_OBJS	4	/* few, so that claims often meet teardown */
@@ -314,6 +311,34 @@ static void stress_race(void)
 	objext_host_exit(&stress_host);
 }
 
+/*
+ * Runs thread_fn[i] in one thread each for @ms milliseconds, with 5% of
+ * the allocations failing and every allocation yielding, then stops and
+ * joins them.
+ */
+static void run_threads(void *(*const thread_fn[])(void *), unsigned int n,
+			unsigned int ms)
+{
+	struct timespec ts = {
+		.tv_sec = ms / 1000,
+		.tv_nsec = ms % 1000 * 1000000L,
+	};
+	pthread_t threads[16];
+	unsigned int i;
+
+	WRITE_ONCE(stop, false);
+	shim_fail_ppm(S_FAIL_PPM);
+	shim_alloc_yield(true);
+	for (i = 0; i < n && i < ARRAY_SIZE(threads); i++)
+		pthread_create(&threads[i], NULL, thread_fn[i], NULL);
+	nanosleep(&ts, NULL);
+	WRITE_ONCE(stop, true);
+	while (i--)
+		pthread_join(threads[i], NULL);
+	shim_fail_ppm(0);
+	shim_alloc_yield(false);
+}
+
 /* ---- mixed: adders, readers and teardown ----------------------------- */
 
 static void *adder_thread(void *arg)
@@ -385,9 +410,12 @@ static void *teardown_thread(void *arg)
 
 static void stress_mixed(void)
 {
-	pthread_t threads[S_ADDERS + S_READERS + S_TEARDOWN];
+	static void *(*const mixed_threads[])(void *) = {
+		adder_thread, adder_thread, adder_thread, adder_thread,
+		reader_thread, reader_thread,
+		teardown_thread, teardown_thread,
+	};
 	long claimed[S_SLOTS] = { }, live = 0, allocs, installed;
-	struct timespec ts;
 	unsigned int i, s;
 
 	if (!CHECK_EQ(objext_host_init(&stress_host), 0))
@@ -397,22 +425,8 @@ static void stress_mixed(void)
 	for (i = 0; i < S_OBJS; i++)
 		rcu_assign_pointer(table[i], obj_new());
 
-	WRITE_ONCE(stop, false);
-	shim_fail_ppm(S_FAIL_PPM);
-	shim_alloc_yield(true);
-	for (i = 0; i < ARRAY_SIZE(threads); i++)
-		pthread_create(&threads[i], NULL,
-			       i < S_ADDERS ? adder_thread :
-			       i < S_ADDERS + S_READERS ? reader_thread :
-			       teardown_thread, NULL);
-	ts.tv_sec = test_stress_ms * 2 / 3 / 1000;
-	ts.tv_nsec = test_stress_ms * 2 / 3 % 1000 * 1000000L;
-	nanosleep(&ts, NULL);
-	WRITE_ONCE(stop, true);
-	for (i = 0; i < ARRAY_SIZE(threads); i++)
-		pthread_join(threads[i], NULL);
-	shim_fail_ppm(0);
-	shim_alloc_yield(false);
+	run_threads(mixed_threads, ARRAY_SIZE(mixed_threads),
+		    test_stress_ms * 2 / 3);
 
 	/* Quiescent: one area per object with a claim, counters agree. */
 	for (i = 0; i < S_OBJS; i++) {
@@ -508,8 +522,10 @@ static void *unref_teardown_thread(void *arg)
 
 static void stress_unreferenced(void)
 {
-	pthread_t threads[S_ADDERS + S_TEARDOWN];
-	struct timespec ts;
+	static void *(*const unref_threads[])(void *) = {
+		unref_claim_thread, unref_claim_thread, unref_claim_thread,
+		unref_claim_thread, unref_teardown_thread, unref_teardown_thread,
+	};
 	unsigned int i, s;
 
 	if (!CHECK_EQ(objext_host_init(&stress_host), 0))
@@ -521,21 +537,8 @@ static void stress_unreferenced(void)
 		rcu_assign_pointer(table[i], obj_new());
 
 	WRITE_ONCE(unreferenced, true);
-	WRITE_ONCE(stop, false);
-	shim_fail_ppm(S_FAIL_PPM);
-	shim_alloc_yield(true);
-	for (i = 0; i < ARRAY_SIZE(threads); i++)
-		pthread_create(&threads[i], NULL,
-			       i < S_ADDERS ? unref_claim_thread :
-			       unref_teardown_thread, NULL);
-	ts.tv_sec = test_stress_ms / 3 / 1000;
-	ts.tv_nsec = test_stress_ms / 3 % 1000 * 1000000L;
-	nanosleep(&ts, NULL);
-	WRITE_ONCE(stop, true);
-	for (i = 0; i < ARRAY_SIZE(threads); i++)
-		pthread_join(threads[i], NULL);
-	shim_fail_ppm(0);
-	shim_alloc_yield(false);
+	run_threads(unref_threads, ARRAY_SIZE(unref_threads),
+		    test_stress_ms / 3);
 
 	for (i = 0; i < S_OBJS; i++)
 		unref_retire(xchg(&table[i], NULL));
