@@ -18,6 +18,10 @@ set -euo pipefail
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 REPO=$OBJEXT_REPO
+# Run as `make test` (or by .ci/run's `make -s test`), make's flags
+# would reach every kernel build below: -s would hide the build steps
+# whose count is the progress shown.  Each build sets its own.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 # ccache: paths below the repo are hashed relative to it, so that a fresh
 # clone elsewhere (CI) still hits the cache of an earlier build.
 export CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=true
@@ -40,7 +44,7 @@ objext_step "demo: test kernel build" "$LOGS/demo-build.log" \
 	"$VM/build-kernel.sh" --out "$OUT" ||
 	die "the kernel build failed; see $LOGS/demo-build.log"
 rc=0
-objext_step "demo: boot in QEMU" "$LOGS/demo.log" \
+objext_step "demo: boot in QEMU" "$LOGS/demo-boot.log" \
 	"$VM/boot-test.sh" --no-build --out "$OUT" --tag demo \
 	--tests "$VM/demo/05-show-objext.sh" || rc=$?
 
@@ -56,7 +60,7 @@ echo "    amd64 configuration it is 624 bytes in 6.12 and 576 with objext"
 echo "    (make pahole)."
 echo
 grep -E '^(ok|not ok) [0-9]' "$OUT/objext-vm-demo.log" | sed 's/^/demo: /' || true
-grep '^boot-test:' "$LOGS/demo.log" || true
+grep '^boot-test:' "$LOGS/demo-boot.log" || true
 objext_say "demo: $(objext_elapsed $((SECONDS - t0))) in all"
-tail -n 1 "$LOGS/demo.log"
+tail -n 1 "$LOGS/demo-boot.log"
 exit "$rc"

@@ -413,7 +413,7 @@ objext_kbuild_progress() {
 	if [[ -s $est_file ]]; then total=$(<"$est_file"); else total=${OBJEXT_KBUILD_ESTIMATE:-}; fi
 	while IFS= read -r line; do
 		printf '%s\n' "$line"
-		if [[ $line =~ ^\ \ [A-Z0-9_]+\ +([^ ]+) ]]; then
+		if [[ $line =~ ^\ \ [A-Z][A-Z0-9_]*\ +([^ ]+) ]]; then
 			n=$((n + 1))
 			dir=${BASH_REMATCH[1]}
 			dir=${dir%/*}

@@ -19,6 +19,10 @@ set -uo pipefail
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 REPO=$OBJEXT_REPO
+# Run as `make test` (or by .ci/run's `make -s test`), make's flags
+# would reach every kernel build below: -s would hide the build steps
+# whose count is the progress shown.  Each build sets its own.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 # ccache: paths below the repo are hashed relative to it, so that a fresh
 # clone elsewhere (CI) still hits the cache of an earlier build.
 export CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=true

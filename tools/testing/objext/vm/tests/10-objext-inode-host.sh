@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# objext-baseline: fail
+# objext-baseline: fail not ok 1 /sys/kernel/debug/objext/inode exists
 #
 # 10-objext-inode-host.sh - the inode host type is set up and idle.
 #

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# objext-baseline: fail
+# objext-baseline: fail not ok 1 objext inode host exists
 #
 # 30-fsnotify-objext.sh - inode marks live in the objext slot
 # fsnotify_inode_slot, and only marked inodes pay for it.

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# objext-baseline: fail
+# objext-baseline: fail cannot use helper bpf_inode_storage_get
 #
 # 41-bpf-inode-storage-tracing.sh - BPF inode storage from tracing
 # programs, which objext makes possible: the baseline verifier refuses

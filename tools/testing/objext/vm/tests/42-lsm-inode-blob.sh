@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# objext-baseline: fail
+# objext-baseline: fail not ok 1 LSM inode blob size is 0
 #
 # 42-lsm-inode-blob.sh - the BPF LSM no longer asks for an inode security
 # blob: inode storage lives in an objext slot.  With bpf the only LSM of

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# objext-baseline: fail
+# objext-baseline: fail cannot use helper bpf_inode_storage_get
 #
 # 44-bpf-inode-storage-stress.sh - inode storage under concurrency, on the
 # KASAN + lockdep + kmemleak kernel of the vm step: four threads create,

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# objext-baseline: fail
+# objext-baseline: fail not ok 1 objext inode host exists
 #
 # 52-lock-device-slots.sh - the file lock context and the cdev list entry
 # of an inode live in the objext slots file_lock_context_slot and
