@@ -68,8 +68,8 @@ log=$OUT/objext-vm.log
 if grep -q 'OBJEXT-VM-DONE rc=' "$log"; then
 	for t in "${new[@]}"; do
 		name=${t##*/} why=${reason[${t##*/}]}
-		out=$(sed -n "/OBJEXT-VM-TEST-BEGIN $name\$/,/OBJEXT-VM-TEST-END $name /p" "$log" |
-			tr -d '\r')
+		out=$(tr -d '\r' <"$log" |
+			sed -n "/OBJEXT-VM-TEST-BEGIN $name\$/,/OBJEXT-VM-TEST-END $name /p")
 		if [ -z "$why" ]; then
 			echo "not ok - $name: its objext-baseline tag names no reason"
 			fail=$((fail + 1))
