@@ -6,6 +6,13 @@
 /// an objext slot claimed by the first mark, and the field is gone
 /// from struct inode.
 ///
+/// Patch mode converts &E->i_fsnotify_marks and the tests whose
+/// meaning is plain: !E->i_fsnotify_marks, E->i_fsnotify_marks != NULL
+/// and likely()/unlikely() of the field.  Other reads, such as
+/// if (E->i_fsnotify_marks), == NULL, or rcu_dereference(),
+/// rcu_access_pointer() and READ_ONCE() of the field, are left to a
+/// human: report mode lists every use, converted or not.
+///
 // Confidence: High
 // Options: --no-includes --include-headers
 //
