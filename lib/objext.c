@@ -76,7 +76,6 @@ void *__objext_add(struct objext __rcu **extp,
 {
 	struct objext_host *host = slot->host;
 	struct objext *ext = objext_deref(extp);
-
 	unsigned long bit = BIT(slot->index), active;
 
 	if (ext == OBJEXT_DEAD)
