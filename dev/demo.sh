@@ -18,22 +18,13 @@ set -euo pipefail
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 REPO=$OBJEXT_REPO
-# Run as `make test` (or by .ci/run's `make -s test`), make's flags
-# would reach every kernel build below: -s would hide the build steps
-# whose count is the progress shown.  Each build sets its own.
-unset MAKEFLAGS MFLAGS MAKELEVEL
 # ccache: paths below the repo are hashed relative to it, so that a fresh
 # clone elsewhere (CI) still hits the cache of an earlier build.
 export CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=true
 VM=$REPO/tools/testing/objext/vm
 OUT=$OBJEXT_BUILD/out-vm
 LOGS=$OBJEXT_BUILD/logs
-# Progress goes to our stdout, whatever the steps' logs are (or where
-# make test's goes, when it runs us).
-if [ -z "${OBJEXT_PROGRESS_FD:-}" ]; then
-	exec {progress_fd}>&1
-	export OBJEXT_PROGRESS_FD=$progress_fd
-fi
+objext_progress_setup
 
 t0=$SECONDS
 objext_step "demo: packages (apt)" "$LOGS/demo-deps.log" "$REPO/dev/deps.sh" ||

@@ -365,6 +365,19 @@ objext_is_generated_patch() {
 # rewrites the current line; otherwise it is a plain line, at most one
 # per OBJEXT_PROGRESS_EVERY seconds (default 30).
 
+# objext_progress_setup: for the top-level commands (make test, make
+# demo).  Progress goes to this shell's stdout unless a caller already
+# chose where (make test running make demo).  make's flags must not reach
+# the kernel builds below: .ci/run's `make -s test` would hide the build
+# steps whose count is the progress shown; each build sets its own.
+objext_progress_setup() {
+	unset MAKEFLAGS MFLAGS MAKELEVEL
+	if [[ -z ${OBJEXT_PROGRESS_FD:-} ]]; then
+		exec {OBJEXT_PROGRESS_FD}>&1
+		export OBJEXT_PROGRESS_FD
+	fi
+}
+
 # objext_say MSG: one line of progress.
 objext_say() {
 	local fd

@@ -19,10 +19,6 @@ set -uo pipefail
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 REPO=$OBJEXT_REPO
-# Run as `make test` (or by .ci/run's `make -s test`), make's flags
-# would reach every kernel build below: -s would hide the build steps
-# whose count is the progress shown.  Each build sets its own.
-unset MAKEFLAGS MFLAGS MAKELEVEL
 # ccache: paths below the repo are hashed relative to it, so that a fresh
 # clone elsewhere (CI) still hits the cache of an earlier build.
 export CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=true
@@ -70,8 +66,7 @@ for step in "${steps[@]}"; do
 done
 
 # Progress of every script below goes to our stdout, their output to logs.
-exec {progress_fd}>&1
-export OBJEXT_PROGRESS_FD=$progress_fd
+objext_progress_setup
 mkdir -p "$LOGS"
 objext_check_space 20
 
