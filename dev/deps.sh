@@ -34,10 +34,11 @@ packages=(
 	# unpacked from auditd by tools/testing/objext/vm/deb-tool.sh)
 	inotify-tools libauparse0
 	# fscrypt and fs-verity tests: e2fsprogs' mkfs.ext4, e4crypt and
-	# debugfs, fsverity-utils' fsverity
-	e2fsprogs fsverity
-	# make memcurve: the plot; make bench: mkfs.xfs for the xfs inode slab
-	gnuplot-nox xfsprogs
+	# debugfs, fsverity-utils' fsverity; the XFS recycling test and
+	# make bench's xfs inode slab: xfsprogs' mkfs.xfs
+	e2fsprogs fsverity xfsprogs
+	# make memcurve: the plot
+	gnuplot-nox
 	# tree tooling (dev/*.sh)
 	git rsync util-linux tar
 )

@@ -4,8 +4,8 @@
 # run.sh - inode hot paths (fsnotify, BPF inode storage, open, read, file
 # locks), unpatched 6.12 vs objext, in one run.
 #
-# Builds both kernels with the plain VM config (no debug options) plus xfs
-# (config/bench.config) into build/out-bench-base and build/out-bench,
+# Builds both kernels with the plain VM config (no debug options; xfs
+# included) into build/out-bench-base and build/out-bench,
 # then boots them alternately under QEMU TCG with -icount shift=0 -smp 1,
 # where the guest clock counts instructions (see fsnbench.c).  Each boot runs every case REPEATS times;
 # the report gives the median ns/op of each kernel and their ratio, plus

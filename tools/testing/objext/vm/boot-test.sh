@@ -60,8 +60,8 @@ NO_SKIP=0
 extra_files=()
 PREBUILT=
 # What the tests need that Debian builds as modules: ext4 and loop (53,
-# 54), evdev and uinput (51), the fscrypt modes' xts and cts.
-PREBUILT_MODULES=ext4,loop,evdev,uinput,xts,cts
+# 54), evdev and uinput (51), the fscrypt modes' xts and cts, xfs (46).
+PREBUILT_MODULES=ext4,loop,evdev,uinput,xts,cts,xfs
 
 die() { echo "boot-test: error: $*" >&2; exit 2; }
 
@@ -163,12 +163,12 @@ for tool in inotifywait inotifywatch; do
 done
 # util-linux's flock(1), not busybox's applet of the same name.
 payload+=(--file "$(command -v flock):/usr/bin/flock")
-# e2fsprogs (mkfs.ext4 -O encrypt,verity, e4crypt, debugfs) and
-# fsverity-utils, not busybox's ext2-only mke2fs.
+# e2fsprogs (mkfs.ext4 -O encrypt,verity, e4crypt, debugfs),
+# fsverity-utils, not busybox's ext2-only mke2fs, and xfsprogs' mkfs.xfs.
 for tool in /usr/sbin/mke2fs:/usr/sbin/mkfs.ext4 /usr/sbin/e4crypt:/usr/sbin/e4crypt \
 	    /usr/sbin/debugfs:/usr/sbin/debugfs /usr/bin/fsverity:/usr/bin/fsverity \
-	    /etc/mke2fs.conf:/etc/mke2fs.conf; do
-	[ -e "${tool%%:*}" ] || die "${tool%%:*} not found (make deps installs e2fsprogs and fsverity)"
+	    /etc/mke2fs.conf:/etc/mke2fs.conf /usr/sbin/mkfs.xfs:/usr/sbin/mkfs.xfs; do
+	[ -e "${tool%%:*}" ] || die "${tool%%:*} not found (make deps installs e2fsprogs, fsverity and xfsprogs)"
 	payload+=(--file "$tool")
 done
 auditctl=$("$HERE/deb-tool.sh" auditd /sbin/auditctl "$REPO/build/debs") ||

@@ -20,10 +20,20 @@
  *                               counter, while another thread gives them
  *                               storage in new maps and frees the maps,
  *                               over and over
+ *   recycle DIR SECONDS THREADS  on the XFS filesystem mounted at DIR:
+ *                               THREADS threads look up and open its
+ *                               files, an LSM program gives every inode
+ *                               they pass storage, one inode allocation
+ *                               in 8 fails, and caches are dropped all
+ *                               the time, so that XFS recycles evicted
+ *                               inodes under the walkers; then unmount
+ *                               DIR and wait for the storage to go
  *
  * Programs: count_write_fentry, drop_on_fsync, count_write_lsm,
  * nested_get, create_after_destroy, create_then_fail_alloc,
  * count_selem_alloc, count_selem_free, storage_get_lsm, count_sock_rcv,
+ * create_on_permission, fail_alloc_sometimes, count_recycle,
+ * count_recycle_fail,
  * fentry_file_as_inode, kprobe_scalar_inode.
  * Unpinning (rm -r PIN) detaches them and frees the map once nothing else
  * holds it.
@@ -37,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/sysmacros.h>
@@ -229,6 +240,11 @@ static int cmd_stats(int argc, char **argv)
 		{ "failed_alloc_storage", &bss.nr_failed_alloc_storage },
 		{ "sock_counted", &bss.nr_sock_counted },
 		{ "sock_no_storage", &bss.nr_sock_no_storage },
+		{ "walk_counted", &bss.nr_walk_counted },
+		{ "walk_no_storage", &bss.nr_walk_no_storage },
+		{ "alloc_failed", &bss.nr_alloc_failed },
+		{ "recycled", &bss.nr_recycled },
+		{ "recycle_failed", &bss.nr_recycle_failed },
 	};
 	int zero = 0, map;
 	size_t i;
@@ -426,6 +442,153 @@ static int cmd_stress(int argc, char **argv)
 	return stress_errors ? 1 : 0;
 }
 
+/* --- recycle ------------------------------------------------------------ */
+
+#define RECYCLE_DIRS	16
+#define RECYCLE_FILES	32
+
+static unsigned long recycle_lookups, recycle_enomem;
+
+/* An error the injected allocation failures explain, or a real one. */
+static void recycle_result(int ret, const char *what, const char *path)
+{
+	if (!ret)
+		return;
+	if (errno == ENOMEM)
+		__atomic_add_fetch(&recycle_enomem, 1, __ATOMIC_RELAXED);
+	else
+		stress_error(what, path);
+}
+
+static void *recycle_walk(void *arg)
+{
+	unsigned int seed = (unsigned long)arg, n = 0;
+	char path[4096];
+	struct stat st;
+
+	while (!__atomic_load_n(&stress_stop, __ATOMIC_RELAXED)) {
+		unsigned int r = rand_r(&seed);
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/d%u/f%u", stress_dir,
+			 r % RECYCLE_DIRS, (r / RECYCLE_DIRS) % RECYCLE_FILES);
+		recycle_result(stat(path, &st), "stat", path);
+		if (r & (1u << 24)) {
+			fd = open(path, O_RDONLY);
+			recycle_result(fd < 0, "open", path);
+			if (fd >= 0)
+				close(fd);
+		}
+		n++;
+	}
+	__atomic_add_fetch(&recycle_lookups, n, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+/* Evict what the walkers just looked up, so that they find it reclaimable. */
+static void drop_caches(const char *what)
+{
+	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+
+	if (fd < 0 || write(fd, what, 1) != 1)
+		stress_error(what, "> /proc/sys/vm/drop_caches");
+	if (fd >= 0)
+		close(fd);
+}
+
+static void *recycle_drop_caches(void *arg)
+{
+	(void)arg;
+	drop_caches("4");	/* no more "drop_caches: 2" in the kernel log */
+	while (!__atomic_load_n(&stress_stop, __ATOMIC_RELAXED)) {
+		drop_caches("2");	/* dentries and inodes */
+		usleep(10000);
+	}
+	return NULL;
+}
+
+static int cmd_recycle(int argc, char **argv)
+{
+	static const char *const progs[] = {
+		"create_on_permission", "fail_alloc_sometimes",
+		"count_recycle", "count_recycle_fail",
+		"count_selem_alloc", "count_selem_free",
+	};
+	pthread_t dropper, walkers[64];
+	struct inode_storage *skel;
+	int seconds, threads, i, j, tries;
+	char path[4096];
+	long left;
+
+	if (argc != 3)
+		die("usage: recycle DIR SECONDS THREADS");
+	stress_dir = argv[0];
+	seconds = atoi(argv[1]);
+	threads = atoi(argv[2]);
+	if (threads < 1 || threads > 64)
+		die("recycle: 1 to 64 threads");
+
+	skel = open_with(progs, sizeof(progs) / sizeof(progs[0]));
+	skel->rodata->target_dev = kernel_dev(stress_dir);
+	if (inode_storage__load(skel) || inode_storage__attach(skel))
+		die("recycle: load/attach: %s", strerror(errno));
+
+	for (i = 0; i < RECYCLE_DIRS; i++) {
+		snprintf(path, sizeof(path), "%s/d%d", stress_dir, i);
+		if (mkdir(path, 0755) && errno != EEXIST)
+			die("mkdir %s: %s", path, strerror(errno));
+		for (j = 0; j < RECYCLE_FILES; j++) {
+			int fd;
+
+			snprintf(path, sizeof(path), "%s/d%d/f%d", stress_dir,
+				 i, j);
+			fd = open(path, O_CREAT | O_WRONLY, 0644);
+			if (fd < 0)
+				die("create %s: %s", path, strerror(errno));
+			close(fd);
+		}
+	}
+
+	skel->bss->fail_alloc_one_in = 8;
+	for (i = 0; i < threads; i++)
+		pthread_create(&walkers[i], NULL, recycle_walk,
+			       (void *)(unsigned long)(i + 1));
+	pthread_create(&dropper, NULL, recycle_drop_caches, NULL);
+	sleep(seconds);
+	__atomic_store_n(&stress_stop, true, __ATOMIC_RELAXED);
+	for (i = 0; i < threads; i++)
+		pthread_join(walkers[i], NULL);
+	pthread_join(dropper, NULL);
+	skel->bss->fail_alloc_one_in = 0;
+
+	printf("lookups=%lu enomem=%lu errors=%lu walk_counted=%llu walk_no_storage=%llu alloc_failed=%llu recycled=%llu recycle_failed=%llu\n",
+	       recycle_lookups, recycle_enomem, stress_errors,
+	       (unsigned long long)skel->bss->nr_walk_counted,
+	       (unsigned long long)skel->bss->nr_walk_no_storage,
+	       (unsigned long long)skel->bss->nr_alloc_failed,
+	       (unsigned long long)skel->bss->nr_recycled,
+	       (unsigned long long)skel->bss->nr_recycle_failed);
+
+	/*
+	 * With the map still alive, unmounting evicts every inode: their
+	 * storage must go with them, not wait for the map to be freed.
+	 */
+	for (tries = 0; umount(stress_dir); tries++) {
+		if (errno != EBUSY || tries == 50)
+			die("umount %s: %s", stress_dir, strerror(errno));
+		usleep(100000);
+	}
+	for (tries = 0; tries < 300; tries++) {
+		left = skel->bss->nr_selem_alloc - skel->bss->nr_selem_free;
+		if (!left)
+			break;
+		usleep(100000);
+	}
+	printf("elements_left=%ld\n", left);
+	inode_storage__destroy(skel);
+	return stress_errors ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -436,11 +599,12 @@ int main(int argc, char **argv)
 		{ "update", cmd_update }, { "delete", cmd_delete },
 		{ "stats", cmd_stats },	  { "load", cmd_load },
 		{ "udp", cmd_udp },	  { "stress", cmd_stress },
+		{ "recycle", cmd_recycle },
 	};
 	size_t i;
 
 	if (argc < 2)
-		die("usage: bpf-inode-storage attach|read|update|delete|stats|load|udp|stress ...");
+		die("usage: bpf-inode-storage attach|read|update|delete|stats|load|udp|stress|recycle ...");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 2, argv + 2);

@@ -40,6 +40,14 @@ __u64 nr_late_storage;
 __u64 nr_failed_alloc_storage;
 __u64 nr_sock_counted;
 __u64 nr_sock_no_storage;
+__u64 nr_walk_counted;
+__u64 nr_walk_no_storage;
+__u64 nr_alloc_failed;
+__u64 nr_recycled;
+__u64 nr_recycle_failed;
+
+/* Set by the loader: fail one in this many inode allocations (0: none). */
+__u32 fail_alloc_one_in;
 
 static void count_write(struct inode *inode)
 {
@@ -206,6 +214,62 @@ int BPF_PROG(count_sock_rcv, struct sock *sk, struct sk_buff *skb)
 	__sync_fetch_and_add(&c->writes, 1);
 	c->ino = inode->i_ino;
 	__sync_fetch_and_add(&nr_sock_counted, 1);
+	return 0;
+}
+
+/*
+ * Path walk, RCU mode included: every inode of the target filesystem that
+ * a lookup or an open passes gets storage, whatever state its life is in
+ * (XFS recycles an evicted inode while RCU walkers may still look at it).
+ */
+SEC("?lsm/inode_permission")
+int BPF_PROG(create_on_permission, struct inode *inode, int mask)
+{
+	struct inode_counter *c;
+
+	if (inode->i_sb->s_dev != target_dev)
+		return 0;
+	c = bpf_inode_storage_get(&counters, inode, 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!c) {
+		__sync_fetch_and_add(&nr_walk_no_storage, 1);
+		return 0;
+	}
+	__sync_fetch_and_add(&c->writes, 1);
+	c->ino = inode->i_ino;
+	__sync_fetch_and_add(&nr_walk_counted, 1);
+	return 0;
+}
+
+/*
+ * An LSM whose inode allocation fails now and then: inode_init_always()
+ * fails, for a new inode and for an XFS inode being recycled alike.
+ */
+SEC("?lsm/inode_alloc_security")
+int BPF_PROG(fail_alloc_sometimes, struct inode *inode)
+{
+	__u32 one_in = fail_alloc_one_in;
+
+	if (inode->i_sb->s_dev != target_dev || !one_in ||
+	    bpf_get_prandom_u32() % one_in)
+		return 0;
+	__sync_fetch_and_add(&nr_alloc_failed, 1);
+	return -12;	/* -ENOMEM */
+}
+
+/* XFS brought an evicted, not yet reclaimed inode back to life... */
+SEC("?raw_tp/xfs_iget_recycle")
+int count_recycle(void *ctx)
+{
+	__sync_fetch_and_add(&nr_recycled, 1);
+	return 0;
+}
+
+/* ...or failed to, and put it back on the reclaim list. */
+SEC("?raw_tp/xfs_iget_recycle_fail")
+int count_recycle_fail(void *ctx)
+{
+	__sync_fetch_and_add(&nr_recycle_failed, 1);
 	return 0;
 }
 
