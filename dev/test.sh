@@ -24,7 +24,7 @@ REPO=$OBJEXT_REPO
 export CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=true
 LOGS=$OBJEXT_BUILD/logs
 VM=$REPO/tools/testing/objext/vm
-ALL_STEPS=(harness mutants logcheck kunit vm vm-lsm-off demo vm-base check)
+ALL_STEPS=(harness mutants logcheck kunit vm vm-lsm-off demo vm-base check pahole)
 
 # The fewest results each step must count (passed + failed + skipped).
 # What each counts: harness, the cases of the ASan and the TSan binary;
@@ -35,10 +35,11 @@ ALL_STEPS=(harness mutants logcheck kunit vm vm-lsm-off demo vm-base check)
 # log check; vm-lsm-off, test 43 plus the boot-time KUnit cases and the
 # log check; demo, the demo's checks, the boot-time KUnit cases and the
 # log check; vm-base, the in-VM checks on Debian's kernel plus one per
-# test that must fail there; check, one per static check.
+# test that must fail there; check, one per static check; pahole,
+# make pahole's run and its two figures.
 declare -A STEP_MIN=(
 	[harness]=60 [mutants]=19 [logcheck]=28 [kunit]=12 [vm]=400 [vm-lsm-off]=70
-	[demo]=70 [vm-base]=240 [check]=130
+	[demo]=70 [vm-base]=240 [check]=130 [pahole]=3
 )
 
 step_cmd() {
@@ -55,6 +56,8 @@ step_cmd() {
 	demo)	"$REPO/dev/demo.sh" ;;
 	vm-base) "$VM/baseline-test.sh" ;;
 	check)	"$REPO/dev/check.sh" ;;
+	# `make pahole` itself, and the README's struct inode figures
+	pahole)	"$REPO/dev/pahole-check.sh" ;;
 	*)	echo "unknown step $1" >&2; return 2 ;;
 	esac
 }

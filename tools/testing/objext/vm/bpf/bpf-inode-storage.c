@@ -561,11 +561,13 @@ static int cmd_recycle(int argc, char **argv)
 	pthread_join(dropper, NULL);
 	skel->bss->fail_alloc_one_in = 0;
 
-	printf("lookups=%lu enomem=%lu errors=%lu walk_counted=%llu walk_no_storage=%llu alloc_failed=%llu recycled=%llu recycle_failed=%llu\n",
-	       recycle_lookups, recycle_enomem, stress_errors,
+	printf("lookups=%lu enomem=%lu errors=%lu ", recycle_lookups,
+	       recycle_enomem, stress_errors);
+	printf("walk_counted=%llu walk_no_storage=%llu alloc_failed=%llu ",
 	       (unsigned long long)skel->bss->nr_walk_counted,
 	       (unsigned long long)skel->bss->nr_walk_no_storage,
-	       (unsigned long long)skel->bss->nr_alloc_failed,
+	       (unsigned long long)skel->bss->nr_alloc_failed);
+	printf("recycled=%llu recycle_failed=%llu\n",
 	       (unsigned long long)skel->bss->nr_recycled,
 	       (unsigned long long)skel->bss->nr_recycle_failed);
 
@@ -604,7 +606,8 @@ int main(int argc, char **argv)
 	size_t i;
 
 	if (argc < 2)
-		die("usage: bpf-inode-storage attach|read|update|delete|stats|load|udp|stress|recycle ...");
+		die("usage: bpf-inode-storage %s ...",
+		    "attach|read|update|delete|stats|load|udp|stress|recycle");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 2, argv + 2);
