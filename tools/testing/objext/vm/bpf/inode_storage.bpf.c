@@ -49,21 +49,30 @@ __u64 nr_recycle_failed;
 /* Set by the loader: fail one in this many inode allocations (0: none). */
 __u32 fail_alloc_one_in;
 
-static void count_write(struct inode *inode)
+/*
+ * One more event in INODE's counter, created if need be; *COUNTED or
+ * *NO_STORAGE counts whether the storage was there.
+ */
+static __always_inline void count_in_storage(struct inode *inode,
+					     __u64 *counted, __u64 *no_storage)
 {
 	struct inode_counter *c;
 
-	if (inode->i_sb->s_dev != target_dev)
-		return;
 	c = bpf_inode_storage_get(&counters, inode, 0,
 				  BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!c) {
-		__sync_fetch_and_add(&nr_no_storage, 1);
+		__sync_fetch_and_add(no_storage, 1);
 		return;
 	}
 	__sync_fetch_and_add(&c->writes, 1);
 	c->ino = inode->i_ino;
-	__sync_fetch_and_add(&nr_counted, 1);
+	__sync_fetch_and_add(counted, 1);
+}
+
+static void count_write(struct inode *inode)
+{
+	if (inode->i_sb->s_dev == target_dev)
+		count_in_storage(inode, &nr_counted, &nr_no_storage);
 }
 
 /* Tracing: every write(2) and friends, before anything else happens. */
@@ -199,21 +208,11 @@ SEC("?lsm/socket_sock_rcv_skb")
 int BPF_PROG(count_sock_rcv, struct sock *sk, struct sk_buff *skb)
 {
 	struct socket *sock = sk->sk_socket;
-	struct inode_counter *c;
-	struct inode *inode;
 
 	if (!sock || !sock->file || sk->__sk_common.skc_family != 2 /* AF_INET */)
 		return 0;
-	inode = sock->file->f_inode;
-	c = bpf_inode_storage_get(&counters, inode, 0,
-				  BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!c) {
-		__sync_fetch_and_add(&nr_sock_no_storage, 1);
-		return 0;
-	}
-	__sync_fetch_and_add(&c->writes, 1);
-	c->ino = inode->i_ino;
-	__sync_fetch_and_add(&nr_sock_counted, 1);
+	count_in_storage(sock->file->f_inode, &nr_sock_counted,
+			 &nr_sock_no_storage);
 	return 0;
 }
 
@@ -225,19 +224,8 @@ int BPF_PROG(count_sock_rcv, struct sock *sk, struct sk_buff *skb)
 SEC("?lsm/inode_permission")
 int BPF_PROG(create_on_permission, struct inode *inode, int mask)
 {
-	struct inode_counter *c;
-
-	if (inode->i_sb->s_dev != target_dev)
-		return 0;
-	c = bpf_inode_storage_get(&counters, inode, 0,
-				  BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!c) {
-		__sync_fetch_and_add(&nr_walk_no_storage, 1);
-		return 0;
-	}
-	__sync_fetch_and_add(&c->writes, 1);
-	c->ino = inode->i_ino;
-	__sync_fetch_and_add(&nr_walk_counted, 1);
+	if (inode->i_sb->s_dev == target_dev)
+		count_in_storage(inode, &nr_walk_counted, &nr_walk_no_storage);
 	return 0;
 }
 
