@@ -13,6 +13,8 @@
 #include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/mutex.h>
+#include <linux/overflow.h>
+#include <linux/percpu.h>
 #include <linux/objext.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -54,7 +56,7 @@ static struct objext *objext_install(struct objext __rcu **extp,
 		kmem_cache_free(host->cache, ext);
 		return old == OBJEXT_DEAD ? NULL : old;
 	}
-	atomic_long_inc(&host->nr_live);
+	this_cpu_inc(host->stats->live_areas);
 	return ext;
 }
 
@@ -93,7 +95,7 @@ void *__objext_add(struct objext __rcu **extp,
 		if (active & bit)
 			return objext_data(ext, slot);
 	} while (!try_cmpxchg(&ext->active, &active, active | bit));
-	atomic_long_inc(&host->nr_claimed[slot->index]);
+	this_cpu_inc(host->stats->claims[slot->index]);
 	return objext_data(ext, slot);
 }
 EXPORT_SYMBOL_GPL(__objext_add);
@@ -141,10 +143,10 @@ void __objext_destroy(struct objext_host *host, struct objext __rcu **extp,
 
 		if (slot->destroy)
 			slot->destroy(objext_data(ext, slot), owner);
-		atomic_long_dec(&host->nr_claimed[i]);
+		this_cpu_dec(host->stats->claims[i]);
 	}
 	RCU_INIT_POINTER(*extp, OBJEXT_DEAD);
-	atomic_long_dec(&host->nr_live);
+	this_cpu_dec(host->stats->live_areas);
 	kfree_rcu(ext, rcu);
 }
 EXPORT_SYMBOL_GPL(__objext_destroy);
@@ -221,15 +223,39 @@ static void objext_host_free(struct objext_host *host)
 	host->cache = NULL;
 	kfree(host->cache_name);
 	host->cache_name = NULL;
-	kfree(host->nr_claimed);
-	host->nr_claimed = NULL;
+	free_percpu(host->stats);
+	host->stats = NULL;
 }
+
+/* Only a KUnit test reads these outside this file. */
+VISIBLE_IF_KUNIT long objext_live_areas(struct objext_host *host)
+{
+	long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(host->stats, cpu)->live_areas);
+	return sum;
+}
+EXPORT_SYMBOL_IF_KUNIT(objext_live_areas);
+
+VISIBLE_IF_KUNIT long objext_slot_claims(const struct objext_slot *slot)
+{
+	long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(slot->host->stats,
+					     cpu)->claims[slot->index]);
+	return sum;
+}
+EXPORT_SYMBOL_IF_KUNIT(objext_slot_claims);
 
 static int objext_host_show(struct seq_file *m, void *v)
 {
 	struct objext_host *host = m->private;
 	unsigned int size = host->cache ? kmem_cache_size(host->cache) : 0;
-	long live = atomic_long_read(&host->nr_live);
+	long live = host->stats ? objext_live_areas(host) : 0;
 	unsigned int i;
 
 	seq_printf(m, "host: %s\n", host->name);
@@ -243,7 +269,7 @@ static int objext_host_show(struct seq_file *m, void *v)
 
 		seq_printf(m, "%-24s %5u %6u %5u %5u %10ld\n", slot->name,
 			   slot->index, slot->offset, slot->size, slot->align,
-			   atomic_long_read(&host->nr_claimed[i]));
+			   objext_slot_claims(slot));
 	}
 	return 0;
 }
@@ -284,14 +310,14 @@ int objext_host_init(struct objext_host *host)
 	if (err)
 		return err;
 
-	atomic_long_set(&host->nr_live, 0);
 	if (host->nr_slots) {
-		host->nr_claimed = kcalloc(host->nr_slots,
-					   sizeof(*host->nr_claimed),
-					   GFP_KERNEL);
+		host->stats = __alloc_percpu(struct_size_t(struct objext_stats,
+							   claims,
+							   host->nr_slots),
+					     __alignof__(struct objext_stats));
 		host->cache_name = kasprintf(GFP_KERNEL, "objext_%s",
 					     host->name);
-		if (host->nr_claimed && host->cache_name)
+		if (host->stats && host->cache_name)
 			host->cache = kmem_cache_create(host->cache_name, size,
 							align, SLAB_ACCOUNT,
 							NULL);
@@ -329,7 +355,7 @@ void objext_host_exit(struct objext_host *host)
 	host->debugfs = NULL;
 	mutex_unlock(&objext_hosts_lock);
 
-	WARN_ON(atomic_long_read(&host->nr_live));
+	WARN_ON(host->stats && objext_live_areas(host));
 	objext_host_free(host);
 }
 EXPORT_SYMBOL_GPL(objext_host_exit);

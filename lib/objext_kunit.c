@@ -97,25 +97,25 @@ static void objext_test_teardown(struct objext_test_obj *obj)
 static void objext_test_find_without_area(struct kunit *test)
 {
 	struct objext_test_obj obj = {};
-	long live = atomic_long_read(&objext_test_host.nr_live);
+	long live = objext_live_areas(&objext_test_host);
 
 	KUNIT_EXPECT_NULL(test, objext_find(&obj.ext, &objext_test_byte));
 	KUNIT_EXPECT_FALSE(test, objext_claimed(&obj.ext, &objext_test_byte));
 	KUNIT_EXPECT_NULL(test, objext_test_area(&obj));
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&objext_test_host.nr_live), live);
+	KUNIT_EXPECT_EQ(test, objext_live_areas(&objext_test_host), live);
 }
 
 static void objext_test_add_allocates_lazily(struct kunit *test)
 {
 	struct objext_test_obj obj = {};
-	long live = atomic_long_read(&objext_test_host.nr_live);
+	long live = objext_live_areas(&objext_test_host);
 	void **ptr;
 	u16 *half;
 
 	ptr = objext_add(&obj.ext, &objext_test_pointer, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ptr);
 	KUNIT_EXPECT_NULL(test, *ptr);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&objext_test_host.nr_live),
+	KUNIT_EXPECT_EQ(test, objext_live_areas(&objext_test_host),
 			live + 1);
 	KUNIT_EXPECT_PTR_EQ(test, objext_find(&obj.ext, &objext_test_pointer),
 			    (void *)ptr);
@@ -134,11 +134,11 @@ static void objext_test_add_allocates_lazily(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, objext_add(&obj.ext, &objext_test_pointer,
 					     GFP_KERNEL), (void *)ptr);
 	KUNIT_EXPECT_PTR_EQ(test, *ptr, (void *)test);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&objext_test_host.nr_live),
+	KUNIT_EXPECT_EQ(test, objext_live_areas(&objext_test_host),
 			live + 1);
 
 	objext_test_teardown(&obj);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&objext_test_host.nr_live), live);
+	KUNIT_EXPECT_EQ(test, objext_live_areas(&objext_test_host), live);
 }
 
 static void objext_test_layout(struct kunit *test)
@@ -217,18 +217,18 @@ static void objext_test_destroy_claimed_once_in_order(struct kunit *test)
 static void objext_test_destroy_without_area(struct kunit *test)
 {
 	struct objext_test_obj obj = {};
-	long live = atomic_long_read(&objext_test_host.nr_live);
+	long live = objext_live_areas(&objext_test_host);
 
 	objext_test_teardown(&obj);
 	KUNIT_EXPECT_EQ(test, obj.nr_destroyed, 0);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&objext_test_host.nr_live), live);
+	KUNIT_EXPECT_EQ(test, objext_live_areas(&objext_test_host), live);
 }
 
 /* Teardown is final: a late claim fails and leaves nothing behind. */
 static void objext_test_add_after_destroy(struct kunit *test)
 {
 	struct objext_test_obj with = {}, without = {};
-	long live = atomic_long_read(&objext_test_host.nr_live);
+	long live = objext_live_areas(&objext_test_host);
 
 	KUNIT_ASSERT_NOT_NULL(test, objext_add(&with.ext, &objext_test_byte,
 					       GFP_KERNEL));
@@ -245,7 +245,7 @@ static void objext_test_add_after_destroy(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, objext_find(&without.ext, &objext_test_byte));
 	KUNIT_EXPECT_FALSE(test, objext_claimed(&with.ext, &objext_test_byte));
 	KUNIT_EXPECT_PTR_EQ(test, objext_test_area(&without), OBJEXT_DEAD);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&objext_test_host.nr_live), live);
+	KUNIT_EXPECT_EQ(test, objext_live_areas(&objext_test_host), live);
 
 	/* A third teardown, after the failed claims, has nothing to do. */
 	objext_test_teardown(&with);
@@ -261,19 +261,16 @@ static struct objext *objext_test_alloc_fails(struct objext_host *host,
 static void objext_test_add_enomem(struct kunit *test)
 {
 	struct objext_test_obj obj = {};
-	atomic_long_t *nr_claimed = objext_test_host.nr_claimed;
-	long live = atomic_long_read(&objext_test_host.nr_live);
-	long claimed = atomic_long_read(&nr_claimed[objext_test_half.index]);
+	long live = objext_live_areas(&objext_test_host);
+	long claimed = objext_slot_claims(&objext_test_half);
 
 	kunit_activate_static_stub(test, objext_alloc_area,
 				   objext_test_alloc_fails);
 	KUNIT_EXPECT_NULL(test, objext_add(&obj.ext, &objext_test_half,
 					   GFP_KERNEL));
 	KUNIT_EXPECT_NULL(test, objext_test_area(&obj));
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&objext_test_host.nr_live), live);
-	KUNIT_EXPECT_EQ(test,
-			atomic_long_read(&nr_claimed[objext_test_half.index]),
-			claimed);
+	KUNIT_EXPECT_EQ(test, objext_live_areas(&objext_test_host), live);
+	KUNIT_EXPECT_EQ(test, objext_slot_claims(&objext_test_half), claimed);
 	kunit_deactivate_static_stub(test, objext_alloc_area);
 
 	/* Nothing was left half done: the next claim just works. */
@@ -281,7 +278,7 @@ static void objext_test_add_enomem(struct kunit *test)
 					       GFP_KERNEL));
 	objext_test_teardown(&obj);
 	KUNIT_EXPECT_EQ(test, obj.nr_destroyed, 1);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&objext_test_host.nr_live), live);
+	KUNIT_EXPECT_EQ(test, objext_live_areas(&objext_test_host), live);
 }
 
 #define OBJEXT_TEST_THREADS	8
@@ -317,7 +314,7 @@ static int objext_test_racer(void *arg)
 
 static void objext_test_concurrent_first_use(struct kunit *test)
 {
-	long live = atomic_long_read(&objext_test_host.nr_live);
+	long live = objext_live_areas(&objext_test_host);
 	struct objext_test_race *race;
 	unsigned int round, i;
 
@@ -364,12 +361,12 @@ static void objext_test_concurrent_first_use(struct kunit *test)
 							      &objext_test_pointer),
 				0);
 		KUNIT_ASSERT_EQ(test,
-				atomic_long_read(&objext_test_host.nr_live),
+				objext_live_areas(&objext_test_host),
 				live + 1);
 
 		objext_test_teardown(&race->obj);
 		KUNIT_ASSERT_EQ(test,
-				atomic_long_read(&objext_test_host.nr_live),
+				objext_live_areas(&objext_test_host),
 				live);
 	}
 }
@@ -406,7 +403,7 @@ static int objext_test_late_claimer(void *arg)
 
 static void objext_test_claim_racing_teardown(struct kunit *test)
 {
-	long live = atomic_long_read(&objext_test_host.nr_live);
+	long live = objext_live_areas(&objext_test_host);
 	struct objext_test_teardown_race *race;
 	unsigned int round, i, won = 0, lost = 0;
 
@@ -455,7 +452,7 @@ static void objext_test_claim_racing_teardown(struct kunit *test)
 		KUNIT_EXPECT_PTR_EQ(test, objext_test_area(&race->obj),
 				    OBJEXT_DEAD);
 		KUNIT_ASSERT_EQ(test,
-				atomic_long_read(&objext_test_host.nr_live),
+				objext_live_areas(&objext_test_host),
 				live);
 	}
 	kunit_info(test, "%u claims landed before teardown, %u after, %u CPUs",
@@ -468,8 +465,8 @@ static void objext_test_claim_racing_teardown(struct kunit *test)
 
 static void objext_test_second_host(struct kunit *test)
 {
-	long live = atomic_long_read(&objext_test_host.nr_live);
-	long live2 = atomic_long_read(&objext_test_host2.nr_live);
+	long live = objext_live_areas(&objext_test_host);
+	long live2 = objext_live_areas(&objext_test_host2);
 	struct objext_test_obj obj = {}, obj2 = {};
 	long *l;
 
@@ -483,17 +480,17 @@ static void objext_test_second_host(struct kunit *test)
 	*l = -1;
 	KUNIT_ASSERT_NOT_NULL(test, objext_add(&obj.ext, &objext_test_byte,
 					       GFP_KERNEL));
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&objext_test_host2.nr_live),
+	KUNIT_EXPECT_EQ(test, objext_live_areas(&objext_test_host2),
 			live2 + 1);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&objext_test_host.nr_live),
+	KUNIT_EXPECT_EQ(test, objext_live_areas(&objext_test_host),
 			live + 1);
 	KUNIT_EXPECT_EQ(test, *(long *)objext_find(&obj2.ext,
 						   &objext_test2_long), -1);
 
 	objext_destroy(&objext_test_host2, &obj2.ext, &obj2);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&objext_test_host2.nr_live),
+	KUNIT_EXPECT_EQ(test, objext_live_areas(&objext_test_host2),
 			live2);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&objext_test_host.nr_live),
+	KUNIT_EXPECT_EQ(test, objext_live_areas(&objext_test_host),
 			live + 1);
 	objext_test_teardown(&obj);
 }

@@ -40,6 +40,7 @@
 #include <linux/gfp_types.h>
 #include <linux/limits.h>
 #include <linux/list.h>
+#include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 
@@ -95,6 +96,21 @@ struct objext_slot {
 };
 
 /**
+ * struct objext_stats - Per-CPU counters of a host type.
+ * @live_areas: Extension areas attached to objects.
+ * @claims: Per slot index, objects on which that slot is claimed.
+ *
+ * Each CPU counts what it claimed, installed and tore down, so that no
+ * claim or teardown writes a cache line other CPUs write too; only
+ * readers sum the counters of all CPUs.  A CPU's own count may go
+ * negative.
+ */
+struct objext_stats {
+	long live_areas;
+	long claims[];
+};
+
+/**
  * struct objext_host - A host type: an object type with extension slots.
  * @name: Name of the host type, for its slab cache and debugfs file.
  * @slots: The host's slot table.  Leave NULL to use every slot defined
@@ -103,8 +119,7 @@ struct objext_slot {
  * @nr_slots: Number of entries in @slots.
  * @cache_name: Name of @cache, "objext_" and @name.
  * @cache: Slab cache of extension areas; set by objext_host_init().
- * @nr_live: Extension areas currently attached to objects.
- * @nr_claimed: Per slot index, objects on which that slot is claimed.
+ * @stats: Counters for debugfs, per CPU.
  * @debugfs: The host's file in debugfs.
  * @list: Entry in the list of initialised hosts.
  *
@@ -117,8 +132,7 @@ struct objext_host {
 	unsigned int nr_slots;
 	char *cache_name;
 	struct kmem_cache *cache;
-	atomic_long_t nr_live;
-	atomic_long_t *nr_claimed;
+	struct objext_stats __percpu *stats;
 	struct dentry *debugfs;
 	struct list_head list;
 };
@@ -219,6 +233,8 @@ static inline struct objext *objext_area(struct objext __rcu *const *extp)
 
 #if IS_ENABLED(CONFIG_KUNIT)
 struct objext *objext_alloc_area(struct objext_host *host, gfp_t gfp);
+long objext_live_areas(struct objext_host *host);
+long objext_slot_claims(const struct objext_slot *slot);
 #endif
 
 static inline void *objext_data(struct objext *ext,

@@ -164,10 +164,10 @@ static bool check_counters(void)
 {
 	unsigned int s;
 
-	if (!MCHECK(atomic_long_read(&model_host.nr_live) == model_live, ""))
+	if (!MCHECK(shim_percpu_sum(model_host.stats->live_areas) == model_live, ""))
 		return false;
 	for (s = 0; s < M_SLOTS; s++)
-		if (!MCHECK(atomic_long_read(&model_host.nr_claimed[s]) ==
+		if (!MCHECK(shim_percpu_sum(model_host.stats->claims[s]) ==
 			    model_claimed[s], "slot %u", s))
 			return false;
 	return true;

@@ -45,11 +45,13 @@ mutant "install hands out the dead marker" \
 mutant "failed allocation ignores a racing claim's area" \
 	's/^\t\treturn objext_area(extp);$/\t\treturn NULL;/'
 mutant "host exit does not warn about live areas" \
-	's/^\tWARN_ON(atomic_long_read(&host->nr_live));$/\t(void)0;/'
-mutant "nr_claimed not decremented" \
-	's/atomic_long_dec(&host->nr_claimed\[i\]);/(void)0;/'
-mutant "nr_live not decremented" \
-	's/^\tatomic_long_dec(&host->nr_live);$/\t(void)0;/'
+	's/^\tWARN_ON(host->stats \&\& objext_live_areas(host));$/\t(void)0;/'
+mutant "claim count not decremented" \
+	's/this_cpu_dec(host->stats->claims\[i\]);/(void)0;/'
+mutant "live area count not decremented" \
+	's/^\tthis_cpu_dec(host->stats->live_areas);$/\t(void)0;/'
+mutant "debugfs sums one CPU's counters" \
+	's/^\tfor_each_possible_cpu(cpu)$/\tfor (cpu = 0; cpu < 1; cpu++)/'
 mutant "slot offsets not aligned" \
 	'/^\t\t\toffset = ALIGN(offset, a);$/d'
 mutant "16-bit offset bound off by one" \

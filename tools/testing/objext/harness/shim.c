@@ -16,6 +16,7 @@
 #include <linux/init.h>
 #include <linux/log2.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sprintf.h>
@@ -249,6 +250,18 @@ char *kasprintf(gfp_t gfp, const char *fmt, ...)
 	vsnprintf(s, n + 1, fmt, ap);
 	va_end(ap);
 	return s;
+}
+
+/* ---- per-CPU memory ------------------------------------------------ */
+
+int shim_this_cpu(void)
+{
+	static atomic_t next_cpu;
+	static __thread int cpu = -1;
+
+	if (cpu < 0)
+		cpu = (atomic_inc_return(&next_cpu) - 1) % SHIM_NR_CPUS;
+	return cpu;
 }
 
 /* ---- WARN ------------------------------------------------------------ */

@@ -23,7 +23,9 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include <linux/objext.h>
@@ -76,6 +78,34 @@ static struct objext_slot *s_table[S_SLOTS] = {
 
 static struct objext_host stress_host =
 	OBJEXT_HOST_INIT("stress", s_table, S_SLOTS);
+
+/*
+ * A debugfs counter of the stress host as objext sums it over the CPUs:
+ * "live_areas" or a slot's "claimed" column (slot >= 0), -1 if missing.
+ */
+static long debugfs_count(int slot)
+{
+	char buf[2048], name[32], *p;
+
+	if (shim_debugfs_read("objext", "stress", buf, sizeof(buf)) <= 0)
+		return -1;
+	if (slot < 0) {
+		p = strstr(buf, "live_areas: ");
+		return p ? atol(p + strlen("live_areas: ")) : -1;
+	}
+	snprintf(name, sizeof(name), "\n%s ", s_table[slot]->name);
+	p = strstr(buf, name);
+	if (!p || !(p = strchr(p + 1, '\n')))
+		return -1;
+	/* The claimed count ends the slot's line. */
+	while (p[-1] == ' ')
+		p--;
+	while (p[-1] >= '0' && p[-1] <= '9')
+		p--;
+	if (p[-1] == '-')
+		p--;
+	return atol(p);
+}
 
 #define DTOR_MASK	(BIT(S_SLOTS) - 1 - BIT(3))
 
@@ -280,8 +310,10 @@ static void stress_race(void)
 		/* One area won; every claimer of a slot got its data. */
 		if (race_obj->claimed)
 			lost += shim_nr_allocs() - allocs - 1;
-		CHECK_EQ(atomic_long_read(&stress_host.nr_live),
+		CHECK_EQ(shim_percpu_sum(stress_host.stats->live_areas),
 			 !!race_obj->claimed);
+		/* Claimed and installed on racers' CPUs, summed by objext. */
+		CHECK_EQ(debugfs_count(-1), !!race_obj->claimed);
 		for (i = 0; i < S_RACERS; i++)
 			for (j = 0; j < S_RACERS; j++)
 				if (i % 3 == j % 3 && race_data[i] &&
@@ -305,7 +337,7 @@ static void stress_race(void)
 	       rounds, lost, atomic_long_read(&nr_enomem));
 	CHECK(lost > 0);
 	CHECK_EQ(atomic_long_read(&errors), 0);
-	CHECK_EQ(atomic_long_read(&stress_host.nr_live), 0);
+	CHECK_EQ(shim_percpu_sum(stress_host.stats->live_areas), 0);
 	CHECK_EQ(shim_cache_live(stress_host.cache), 0);
 	CHECK_EQ(atomic_long_read(&nr_freed), atomic_long_read(&nr_objs));
 	objext_host_exit(&stress_host);
@@ -440,10 +472,13 @@ static void stress_mixed(void)
 		for (s = 0; s < S_SLOTS; s++)
 			claimed[s] += !!(obj->claimed & BIT(s));
 	}
-	CHECK_EQ(atomic_long_read(&stress_host.nr_live), live);
-	for (s = 0; s < S_SLOTS; s++)
-		CHECK_EQ(atomic_long_read(&stress_host.nr_claimed[s]),
+	CHECK_EQ(shim_percpu_sum(stress_host.stats->live_areas), live);
+	CHECK_EQ(debugfs_count(-1), live);
+	for (s = 0; s < S_SLOTS; s++) {
+		CHECK_EQ(shim_percpu_sum(stress_host.stats->claims[s]),
 			 claimed[s]);
+		CHECK_EQ(debugfs_count(s), claimed[s]);
+	}
 
 	for (i = 0; i < S_OBJS; i++)
 		obj_put(xchg(&table[i], NULL));
@@ -456,7 +491,7 @@ static void stress_mixed(void)
 	       installed, shim_nr_allocs() - allocs - installed);
 	CHECK(atomic_long_read(&nr_enomem) > 0);
 	CHECK_EQ(atomic_long_read(&errors), 0);
-	CHECK_EQ(atomic_long_read(&stress_host.nr_live), 0);
+	CHECK_EQ(shim_percpu_sum(stress_host.stats->live_areas), 0);
 	CHECK_EQ(shim_cache_live(stress_host.cache), 0);
 	CHECK_EQ(atomic_long_read(&nr_freed), atomic_long_read(&nr_objs));
 	objext_host_exit(&stress_host);
@@ -550,9 +585,9 @@ static void stress_unreferenced(void)
 	       atomic_long_read(&nr_replaced));
 	CHECK(atomic_long_read(&nr_replaced) > 0);
 	CHECK_EQ(atomic_long_read(&errors), 0);
-	CHECK_EQ(atomic_long_read(&stress_host.nr_live), 0);
+	CHECK_EQ(shim_percpu_sum(stress_host.stats->live_areas), 0);
 	for (s = 0; s < S_SLOTS; s++)
-		CHECK_EQ(atomic_long_read(&stress_host.nr_claimed[s]), 0);
+		CHECK_EQ(shim_percpu_sum(stress_host.stats->claims[s]), 0);
 	CHECK_EQ(shim_cache_live(stress_host.cache), 0);
 	CHECK_EQ(atomic_long_read(&nr_freed), atomic_long_read(&nr_objs));
 	objext_host_exit(&stress_host);

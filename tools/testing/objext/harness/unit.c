@@ -104,15 +104,15 @@ static void uobj_destroy(struct objext_host *host, struct uobj *obj)
 
 static long nr_claimed(struct objext_host *host, unsigned int i)
 {
-	return atomic_long_read(&host->nr_claimed[i]);
+	return shim_percpu_sum(host->stats->claims[i]);
 }
 
 static long nr_live(struct objext_host *host)
 {
-	return atomic_long_read(&host->nr_live);
+	return shim_percpu_sum(host->stats->live_areas);
 }
 
-/* What an initialised host holds: nr_claimed, the cache and its name. */
+/* What an initialised host holds: stats, the cache and its name. */
 #define HOST_ALLOCS	3
 
 static long live_allocs(void)
@@ -558,7 +558,7 @@ static void test_host_init_enomem(void)
 			break;
 		CHECK_EQ(live_allocs(), live);
 		CHECK(!mod_host.cache);
-		CHECK(!mod_host.nr_claimed);
+		CHECK(!mod_host.stats);
 		CHECK_EQ(shim_debugfs_read("objext", "mod", buf, sizeof(buf)),
 			 -ENOENT);
 	}
@@ -779,7 +779,7 @@ static void test_host_exit(void)
 	CHECK_EQ(nr_live(&unit_host), 0);
 	objext_host_exit(&unit_host);
 	CHECK(!unit_host.cache);
-	CHECK(!unit_host.nr_claimed);
+	CHECK(!unit_host.stats);
 	CHECK_EQ(shim_debugfs_read("objext", "unit", buf, sizeof(buf)),
 		 -ENOENT);
 	test_expect_allocs(-HOST_ALLOCS);
