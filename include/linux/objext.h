@@ -284,6 +284,31 @@ static inline bool objext_claimed(struct objext __rcu *const *extp,
 }
 
 /**
+ * objext_find_claimed() - Find the data of a claimed slot of an object.
+ * @extp: The object's extension pointer.
+ * @slot: The slot.
+ *
+ * objext_find() and objext_claimed() in one load of the object's pointer:
+ * an object may get a new area between two loads (a host that reuses its
+ * objects resets the pointer, see objext_destroy()), in which the slot
+ * need not be claimed.  A caller that stores into the slot must find it
+ * this way, so that what it stores is destroyed with the object.
+ *
+ * Context: Any context.  The caller keeps the object alive.
+ * Return: The slot data, or %NULL if the object has no extension area or
+ * the slot is not claimed in it.
+ */
+static inline void *objext_find_claimed(struct objext __rcu *const *extp,
+					const struct objext_slot *slot)
+{
+	struct objext *ext = objext_area(extp);
+
+	if (!ext || !test_bit(slot->index, &ext->active))
+		return NULL;
+	return objext_data(ext, slot);
+}
+
+/**
  * objext_add() - Claim a slot of an object, allocating its area if needed.
  * @extp: The object's extension pointer.
  * @slot: The slot.
@@ -301,17 +326,18 @@ static inline bool objext_claimed(struct objext __rcu *const *extp,
  * sure that what it stores in the slot after the destructor ran is not
  * lost; see "Claims racing with teardown" in objext.rst.
  *
- * Context: Process context if @gfp allows sleeping, otherwise any context.
+ * Context: Process context if @gfp allows sleeping, otherwise any context
+ * but NMI (the slab allocator and kfree_rcu() are not NMI-safe).
  * Return: The slot data, or %NULL if the area could not be allocated (the
  * caller reports -ENOMEM) or the object is being or has been torn down.
  */
 static inline void *objext_add(struct objext __rcu **extp,
 			       const struct objext_slot *slot, gfp_t gfp)
 {
-	struct objext *ext = objext_area(extp);
+	void *data = objext_find_claimed(extp, slot);
 
-	if (likely(ext && test_bit(slot->index, &ext->active)))
-		return objext_data(ext, slot);
+	if (likely(data))
+		return data;
 	return __objext_add(extp, slot, gfp);
 }
 
@@ -329,8 +355,9 @@ static inline void *objext_add(struct objext __rcu **extp,
  * object has no area and objext_add() on it fails, whether or not it had
  * one; reinitialise the pointer to NULL to reuse the object.
  *
- * Context: Any context the destructors allow.  Called once per object;
- * claims racing with it fail or are destroyed (see objext_add()).
+ * Context: Any context the destructors allow, but not NMI.  Called once
+ * per object; claims racing with it fail or are destroyed (see
+ * objext_add()).
  */
 static inline void objext_destroy(struct objext_host *host,
 				  struct objext __rcu **extp, void *owner)

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for BPF inode local storage kept in an objext slot.
+ *
+ * Included at the end of bpf_inode_storage.c, so that the tests reach its
+ * static functions and slot.  The inodes are zeroed struct inodes that only
+ * the storage and objext code look at.
+ */
+#include <kunit/test.h>
+#include <linux/filelock.h>
+#include <linux/rcupdate_trace.h>
+
+static struct bpf_map *inode_storage_test_map(struct kunit *test)
+{
+	union bpf_attr attr = {
+		.map_type = BPF_MAP_TYPE_INODE_STORAGE,
+		.key_size = sizeof(int),
+		.value_size = sizeof(u64),
+		.map_flags = BPF_F_NO_PREALLOC,
+	};
+	struct bpf_map *map = inode_storage_map_alloc(&attr);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, map);
+	/* What map_create() does after ->map_alloc(). */
+	map->ops = &inode_storage_map_ops;
+	return map;
+}
+
+static struct bpf_local_storage_data *
+inode_storage_test_update(struct inode *inode, struct bpf_map *map, u64 value)
+{
+	struct bpf_local_storage_data *sdata;
+
+	/* As for a sleepable program, which may allocate with GFP_KERNEL. */
+	rcu_read_lock_trace();
+	bpf_inode_storage_lock();
+	sdata = bpf_local_storage_update(inode,
+					 (struct bpf_local_storage_map *)map,
+					 &value, BPF_NOEXIST, GFP_KERNEL);
+	bpf_inode_storage_unlock();
+	rcu_read_unlock_trace();
+	return sdata;
+}
+
+/* Storage of a live inode is found, and freed with the inode. */
+static void inode_storage_test_create_destroy(struct kunit *test)
+{
+	struct inode *inode = kunit_kzalloc(test, sizeof(*inode), GFP_KERNEL);
+	struct bpf_map *map = inode_storage_test_map(test);
+	struct bpf_local_storage_data *sdata;
+
+	KUNIT_ASSERT_NOT_NULL(test, inode);
+	rcu_read_lock_trace();
+	bpf_inode_storage_lock();
+	sdata = inode_storage_create(inode, map, NULL, GFP_KERNEL, false);
+	bpf_inode_storage_unlock();
+	rcu_read_unlock_trace();
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sdata);
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, inode_storage_lookup(inode, map, false),
+			    sdata);
+	rcu_read_unlock();
+
+	objext_destroy(&inode_objext_host, &inode->i_objext, inode);
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, inode_storage_of(inode));
+	rcu_read_unlock();
+	inode_storage_map_free(map);
+}
+
+/*
+ * A creator that claimed the slot in an inode's previous life, say from
+ * an RCU path walk that got preempted, links its storage only after XFS
+ * recycled the inode (inode_init_always() resets i_objext) and the new
+ * life got an area for another slot.  The slot is not claimed in that
+ * area, so its teardown would not destroy the storage, which would then
+ * outlive the inode: the link must fail instead.
+ */
+static void inode_storage_test_stale_claim(struct kunit *test)
+{
+	struct inode *inode = kunit_kzalloc(test, sizeof(*inode), GFP_KERNEL);
+	struct bpf_local_storage __rcu **storagep;
+	struct bpf_map *map = inode_storage_test_map(test);
+	struct bpf_local_storage_data *sdata;
+
+	if (!IS_ENABLED(CONFIG_FILE_LOCKING))
+		kunit_skip(test, "needs the file lock slot for the new life");
+	KUNIT_ASSERT_NOT_NULL(test, inode);
+	KUNIT_ASSERT_NOT_NULL(test, inode_ext_add(inode, &bpf_inode_storage_slot,
+						  GFP_KERNEL));
+	objext_destroy(&inode_objext_host, &inode->i_objext, inode);
+	RCU_INIT_POINTER(inode->i_objext, NULL);
+#ifdef CONFIG_FILE_LOCKING
+	KUNIT_ASSERT_NOT_NULL(test, inode_ext_add(inode, &file_lock_context_slot,
+						  GFP_KERNEL));
+#endif
+
+	sdata = inode_storage_test_update(inode, map, 1);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(sdata), -EAGAIN);
+	if (!IS_ERR(sdata)) {
+		/* What teardown will miss: free it here. */
+		storagep = inode_ext_find(inode, &bpf_inode_storage_slot);
+		rcu_read_lock();
+		bpf_inode_storage_lock();
+		bpf_local_storage_destroy(rcu_dereference(*storagep));
+		bpf_inode_storage_unlock();
+		rcu_read_unlock();
+	}
+	objext_destroy(&inode_objext_host, &inode->i_objext, inode);
+	inode_storage_map_free(map);
+}
+
+static struct kunit_case inode_storage_test_cases[] = {
+	KUNIT_CASE(inode_storage_test_create_destroy),
+	KUNIT_CASE(inode_storage_test_stale_claim),
+	{}
+};
+
+static struct kunit_suite inode_storage_test_suite = {
+	.name = "bpf_inode_storage",
+	.test_cases = inode_storage_test_cases,
+};
+
+kunit_test_suite(inode_storage_test_suite);
