@@ -3,10 +3,13 @@
 #
 # memcurve-guest.sh - the memory curve's in-VM side (installed as a test by
 # memcurve.sh).  For tmpfs and for ext4, and for each way of extending a
-# file (inotify watches, file locks), makes a fresh filesystem, runs
-# memcurve on it with OBJEXT_MEMCURVE_COUNT files and unmounts it, so every
-# run starts from the same slabs.  Prints memcurve's lines prefixed with
-# the filesystem and the mode.
+# file (inotify watches, file locks, BPF inode storage, watches and locks
+# together), makes a fresh filesystem, runs memcurve on it with
+# OBJEXT_MEMCURVE_COUNT files and unmounts it, so every run starts from
+# the same slabs.  Prints memcurve's lines prefixed with the filesystem
+# and the mode.  The BPF pass attaches bpf-inode-storage's count_open
+# (lsm/file_open) once the files exist, checks that it created storage
+# for every file, and detaches it with the unmount.
 
 count=${OBJEXT_MEMCURVE_COUNT:-200000}
 steps="0 1 10 50 100"
@@ -15,14 +18,15 @@ img=/tmp/memcurve.img
 echo $((count + 1000)) > /proc/sys/fs/inotify/max_user_watches || exit 1
 mkdir -p $mnt
 echo "memcurve: count $count"
-grep -E '^(shmem_inode_cache|ext4_inode_cache|objext_inode) ' /proc/slabinfo |
+mount -t bpf bpf /sys/fs/bpf || exit 1
+grep -E '^(shmem_inode_cache|ext4_inode_cache|objext_inode|lsm_inode_cache) ' /proc/slabinfo |
 	sed 's/^/slabinfo: /'
 
 # settle: the previous pass's inodes are freed after an RCU grace period
 # once its filesystem is unmounted; wait until the caches stop shrinking,
 # then hand their empty slabs back, so that every pass starts from the
 # same slabs and its growth counts only its own files.
-caches="shmem_inode_cache ext4_inode_cache objext_inode fsnotify_mark_connector inotify_inode_mark file_lock_ctx"
+caches="shmem_inode_cache ext4_inode_cache objext_inode fsnotify_mark_connector inotify_inode_mark file_lock_ctx lsm_inode_cache"
 settle() {
 	prev=
 	while :; do
@@ -34,12 +38,14 @@ settle() {
 		sleep 1
 	done
 	for c in $caches; do
-		echo 1 > /sys/kernel/slab/$c/shrink 2>/dev/null
+		# objext has no lsm_inode_cache in this configuration.
+		[ -e /sys/kernel/slab/$c/shrink ] &&
+			echo 1 > /sys/kernel/slab/$c/shrink
 	done
 }
 
 for fs in tmpfs ext4; do
-	for mode in watch lock; do
+	for mode in watch lock bpf watch+lock; do
 		settle
 		if [ $fs = tmpfs ]; then
 			mount -t tmpfs -o size=64m,nr_inodes=0 tmpfs $mnt || exit 1
@@ -51,9 +57,21 @@ for fs in tmpfs ext4; do
 			losetup "$dev" $img || exit 1
 			mount -t ext4 -o noinit_itable "$dev" $mnt || exit 1
 		fi
+		pin=/sys/fs/bpf/memcurve
+		export OBJEXT_MEMCURVE_BPF_ATTACH="bpf-inode-storage attach $pin $mnt count_open"
 		# shellcheck disable=SC2086 # $steps is a list of fractions
 		memcurve $mnt "$count" $mode $steps > /tmp/memcurve.out || exit 1
 		sed "s/^memcurve /memcurve $fs $mode /" /tmp/memcurve.out
+		if [ $mode = bpf ]; then
+			stats=$(bpf-inode-storage stats $pin) || exit 1
+			echo "memcurve: $fs bpf: $stats"
+			# Every file opened once, each with new storage.
+			case " $stats " in
+			*" counted=$count no_storage=0 "*) ;;
+			*) echo "memcurve: $fs bpf: expected counted=$count no_storage=0"; exit 1 ;;
+			esac
+			rm -rf $pin
+		fi
 		umount $mnt || exit 1
 		if [ $fs = ext4 ]; then
 			losetup -d "$dev"

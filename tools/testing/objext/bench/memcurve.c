@@ -14,6 +14,11 @@
  *          an fsnotify mark and its connector, and on objext an area
  *   lock   flock(LOCK_SH) and unlock: the lock context stays with the
  *          inode, and on objext an area
+ *   bpf    open and close: a BPF LSM program on file_open, attached by
+ *          the command in $OBJEXT_MEMCURVE_BPF_ATTACH once the files
+ *          exist, creates inode storage for the file (on 6.12 in the
+ *          storage pointer of the inode's LSM blob, on objext in a slot)
+ *   watch+lock  both of the first two on the same files: two slots
  *
  * Before creating anything it prints the same with PERCENT "empty", so
  * the caller can subtract what was there already.  Output lines:
@@ -25,6 +30,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +45,7 @@
 static const char *const caches[] = {
 	"shmem_inode_cache", "ext4_inode_cache", "objext_inode",
 	"fsnotify_mark_connector", "inotify_inode_mark", "file_lock_ctx",
-	"dentry",
+	"lsm_inode_cache", "dentry",
 };
 
 /* A /proc/slabinfo line, up to the number of slabs. */
@@ -94,20 +100,32 @@ int main(int argc, char **argv)
 	long count, done = 0;
 	const char *dir, *mode;
 	char path[4096], percent[16];
+	const char *attach = NULL;
+	bool watch, lock, bpf;
 	int ifd = -1;
 
 	if (argc < 5) {
-		fprintf(stderr, "usage: memcurve DIR COUNT watch|lock PERCENT...\n");
+		fprintf(stderr, "usage: memcurve DIR COUNT watch|lock|bpf|watch+lock PERCENT...\n");
 		return 2;
 	}
 	dir = argv[1];
 	count = atol(argv[2]);
 	mode = argv[3];
-	if (count <= 0 || (strcmp(mode, "watch") && strcmp(mode, "lock"))) {
+	watch = !strcmp(mode, "watch") || !strcmp(mode, "watch+lock");
+	lock = !strcmp(mode, "lock") || !strcmp(mode, "watch+lock");
+	bpf = !strcmp(mode, "bpf");
+	if (count <= 0 || !(watch || lock || bpf)) {
 		fprintf(stderr, "memcurve: bad COUNT or MODE\n");
 		return 2;
 	}
-	if (!strcmp(mode, "watch")) {
+	if (bpf) {
+		attach = getenv("OBJEXT_MEMCURVE_BPF_ATTACH");
+		if (!attach) {
+			fprintf(stderr, "memcurve: bpf needs OBJEXT_MEMCURVE_BPF_ATTACH\n");
+			return 2;
+		}
+	}
+	if (watch) {
 		ifd = inotify_init1(IN_CLOEXEC);
 		if (ifd < 0)
 			die("inotify_init1");
@@ -129,21 +147,26 @@ int main(int argc, char **argv)
 		close(fd);
 	}
 
+	/* Only now: creating the files opened each of them. */
+	if (attach && system(attach)) {
+		fprintf(stderr, "memcurve: %s failed\n", attach);
+		return 1;
+	}
+
 	for (int a = 4; a < argc; a++) {
 		double p = atof(argv[a]);
 		long target = (long)(count * p / 100 + 0.5);
 
 		for (; done < target; done++) {
 			file_name(path, sizeof(path), dir, done);
-			if (ifd >= 0) {
-				if (inotify_add_watch(ifd, path, IN_MODIFY) < 0)
-					die("inotify_add_watch");
-			} else {
+			if (watch && inotify_add_watch(ifd, path, IN_MODIFY) < 0)
+				die("inotify_add_watch");
+			if (lock || bpf) {
 				int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 				if (fd < 0)
 					die(path);
-				if (flock(fd, LOCK_SH) || flock(fd, LOCK_UN))
+				if (lock && (flock(fd, LOCK_SH) || flock(fd, LOCK_UN)))
 					die("flock");
 				close(fd);
 			}

@@ -7,16 +7,18 @@
 # Boots the two kernels of run.sh (VM config plus xfs, built into
 # build/out-bench-base and build/out-bench; built here unless --no-build)
 # one after the other, each running memcurve-guest.sh: COUNT files on a
-# fresh tmpfs and on a fresh ext4, then inotify watches or file locks on
-# 0, 1, 10, 50 and 100% of them.  Memory is deterministic, so neither
-# repeats nor -icount are needed.
+# fresh tmpfs and on a fresh ext4, then, in four passes, inotify watches,
+# file locks, BPF inode storage (a BPF LSM program on file_open), or
+# watches and locks together on 0, 1, 10, 50 and 100% of them.  Memory is
+# deterministic, so neither repeats nor -icount are needed.
 #
 # Bytes per file = growth, since before the files were made, of the slab
 # pages of the caches that hold inodes and their extensions (the
 # filesystem's inode cache, objext_inode, fsnotify_mark_connector,
-# inotify_inode_mark, file_lock_ctx), divided by COUNT.  Dentries are the
-# same on both kernels and are left out; the Slab line of /proc/meminfo
-# (everything) is reported beside it.
+# inotify_inode_mark, file_lock_ctx, lsm_inode_cache), divided by COUNT.
+# Dentries are the same on both kernels and are left out, as are the BPF
+# storage elements (kmalloc, the same on both); the Slab line of
+# /proc/meminfo (everything) is reported beside it.
 #
 # Usage: memcurve.sh [--no-build] [--no-run] [--count N]
 #   --no-run  only make the table and the plot from the logs of the last run
@@ -47,9 +49,13 @@ run_kernels() {
 	else
 		bench_build_kernels --if-missing
 	fi
+	# The BPF pass's loader, CO-RE against the objext kernel's BTF.
+	make -s -C "$VM/bpf" VMLINUX="${bench_out[objext]}/vmlinux" O="$RES/bpf" ||
+		{ echo "memcurve: building the BPF loader failed" >&2; exit 1; }
 	"$VM/mkinitramfs.sh" -o "$RES/initramfs-memcurve.cpio.gz" --timeout 7000 \
 		--env "OBJEXT_MEMCURVE_COUNT=$COUNT" \
 		--file "$RES/memcurve:/usr/bin/memcurve" \
+		--file "$RES/bpf/bpf-inode-storage:/usr/bin/bpf-inode-storage" \
 		--file /usr/sbin/mke2fs:/usr/sbin/mkfs.ext4 \
 		--file /etc/mke2fs.conf:/etc/mke2fs.conf \
 		"$HERE/memcurve-guest.sh" 2>/dev/null
@@ -76,7 +82,7 @@ bytes() {
 	tr -d '\r' < "$RES/memcurve-$1.log" | awk -v fs="$2" -v mode="$3" -v p="$4" -v n="$COUNT" '
 		$1 == "memcurve" && $2 == fs && $3 == mode && $5 == "slab" &&
 		($6 == (fs == "tmpfs" ? "shmem_inode_cache" : "ext4_inode_cache") ||
-		 $6 ~ /^(objext_inode|fsnotify_mark_connector|inotify_inode_mark|file_lock_ctx)$/) {
+		 $6 ~ /^(objext_inode|fsnotify_mark_connector|inotify_inode_mark|file_lock_ctx|lsm_inode_cache)$/) {
 			b = $9 * $10 * 4096
 			if ($4 == "empty") before += b; else if ($4 == p) after += b
 		}
@@ -106,13 +112,14 @@ breakeven() {
 }
 
 steps="0 1 10 50 100"
+modes="watch lock bpf watch+lock"
 data=$RES/memcurve.dat
 : > "$data"
 {
 	echo "| filesystem | extension | files extended | baseline B/file | objext B/file | objext - baseline | Slab (meminfo) B/file, baseline / objext |"
 	echo "|---|---|---:|---:|---:|---:|---:|"
 	for fs in tmpfs ext4; do
-		for mode in watch lock; do
+		for mode in $modes; do
 			for p in $steps; do
 				b=$(bytes base $fs $mode "$p") o=$(bytes objext $fs $mode "$p")
 				printf '| %s | %s | %s%% | %s | %s | %+.1f | %s / %s |\n' "$fs" "$mode" "$p" \
@@ -126,7 +133,7 @@ data=$RES/memcurve.dat
 	echo "Break-even (objext - baseline = 0, linear between measured points):"
 	echo
 	for fs in tmpfs ext4; do
-		for mode in watch lock; do
+		for mode in $modes; do
 			x=$(breakeven "$fs-$mode")
 			if [ -n "$x" ]; then
 				echo "- $fs, $mode: $x% of the files extended"
@@ -137,12 +144,14 @@ data=$RES/memcurve.dat
 	done
 	echo
 	echo "$COUNT files per filesystem; slab pages of the filesystem's inode cache," \
-		"objext_inode, fsnotify_mark_connector, inotify_inode_mark and file_lock_ctx," \
+		"objext_inode, fsnotify_mark_connector, inotify_inode_mark, file_lock_ctx" \
+		"and lsm_inode_cache," \
 		"growth since before the files were made."
 } | tee "$RES/memcurve.md"
 
 # One panel per filesystem: 6.12 dashed, objext solid, break-even dotted.
-for s in tmpfs-watch tmpfs-lock ext4-watch ext4-lock; do
+for s in tmpfs-watch tmpfs-lock tmpfs-bpf tmpfs-watch+lock \
+	ext4-watch ext4-lock ext4-bpf ext4-watch+lock; do
 	x=$(breakeven "$s")
 	[ -z "$x" ] || echo "$s $x"
 done > "$RES/memcurve-breakeven.dat"
@@ -158,18 +167,20 @@ set xrange [0:100]
 do for [fs in "tmpfs ext4"] {
 	unset arrow
 	unset label
-	do for [m in "watch lock"] {
+	i = 0
+	do for [m in "watch lock bpf watch+lock"] {
+		i = i + 1
 		x = system("awk '\$1 == \"" . fs . "-" . m . "\" { print \$2 }' $RES/memcurve-breakeven.dat")
 		if (strlen(x) > 0) {
-			set arrow from x + 0, graph 0 to x + 0, graph 1 nohead dt 3 lc (m eq "watch" ? 1 : 2)
-			set label m . " break-even " . x . "%" at x + 1, graph (m eq "watch" ? 0.08 : 0.16) tc lt (m eq "watch" ? 1 : 2)
+			set arrow from x + 0, graph 0 to x + 0, graph 1 nohead dt 3 lc i
+			set label m . " break-even " . x . "%" at x + 1, graph 0.06 + 0.07 * i tc lt i
 		}
 	}
 	set title fs
-	plot "$data" using 2:(stringcolumn(1) eq fs."-watch" ? \$3 : 1/0) with linespoints lc 1 dt 2 pt 6 title "watch, 6.12", \
-	     "$data" using 2:(stringcolumn(1) eq fs."-watch" ? \$4 : 1/0) with linespoints lc 1 dt 1 pt 7 title "watch, objext", \
-	     "$data" using 2:(stringcolumn(1) eq fs."-lock" ? \$3 : 1/0) with linespoints lc 2 dt 2 pt 4 title "lock, 6.12", \
-	     "$data" using 2:(stringcolumn(1) eq fs."-lock" ? \$4 : 1/0) with linespoints lc 2 dt 1 pt 5 title "lock, objext"
+	plot for [i = 1:4] "$data" using 2:(stringcolumn(1) eq fs."-".word("watch lock bpf watch+lock", i) ? \$3 : 1/0) \
+		with linespoints lc i dt 2 pt 6 title word("watch lock bpf watch+lock", i).", 6.12", \
+	     for [i = 1:4] "$data" using 2:(stringcolumn(1) eq fs."-".word("watch lock bpf watch+lock", i) ? \$4 : 1/0) \
+		with linespoints lc i dt 1 pt 7 title word("watch lock bpf watch+lock", i).", objext"
 }
 unset multiplot
 EOF

@@ -96,6 +96,17 @@ int BPF_PROG(drop_on_fsync, struct file *file)
 	return 0;
 }
 
+/*
+ * Memory curve (bench/memcurve.c): storage for every file opened on the
+ * target filesystem, as a BPF LSM that tags each inode it sees would have.
+ */
+SEC("?lsm/file_open")
+int BPF_PROG(count_open, struct file *file)
+{
+	count_write(file->f_inode);
+	return 0;
+}
+
 /* The same counter from the BPF LSM, as inode storage always allowed. */
 SEC("?lsm/file_permission")
 int BPF_PROG(count_write_lsm, struct file *file, int mask)
