@@ -15,13 +15,14 @@
 #   make check      static checks             (dev/check.sh)
 #   make bench      hot-path benchmark, baseline vs objext (tools/testing/objext/bench/run.sh)
 #   make memcurve   slab memory per file vs fraction extended (tools/testing/objext/bench/memcurve.sh)
+#   make kcsan      race and stress tests on a KCSAN kernel, 4 vCPUs (tools/testing/objext/vm/kcsan.sh)
 #   make test       everything CI runs        (dev/test.sh)
 #   make demo       demo                      (dev/demo.sh)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .PHONY: help deps tree export pristine pahole vm-kernel boot kunit harness \
-	check bench memcurve test demo
+	check bench memcurve kcsan test demo
 
 VM := tools/testing/objext/vm
 
@@ -63,6 +64,9 @@ bench:
 
 memcurve:
 	tools/testing/objext/bench/memcurve.sh
+
+kcsan:
+	$(VM)/kcsan.sh
 
 test:
 	dev/test.sh
