@@ -32,9 +32,9 @@ ALL_STEPS=(harness mutants logcheck kunit vm vm-lsm-off demo vm-base check pahol
 # logcheck, one per fixture; kunit, the cases of the objext and
 # bpf_inode_storage suites under UML; vm, the in-VM checks plus every
 # KUnit case run at boot (those suites again, on SMP x86_64 with KASAN,
-# and the list suite) plus the log check; vm-lsm-off, test 43 plus the boot-time KUnit cases and the
-# log check; demo, the demo's checks, the boot-time KUnit cases and the
-# log check; vm-base, the in-VM checks on Debian's kernel plus one per
+# and the list suite) plus the log check; vm-lsm-off, test 43 plus the
+# boot-time KUnit cases and the log check; demo, the demo's checks, the
+# boot-time KUnit cases and the log check; vm-base, the in-VM checks on Debian's kernel plus one per
 # test that must fail there; check, one per static check; pahole,
 # make pahole's run and its two figures.
 declare -A STEP_MIN=(
