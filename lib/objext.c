@@ -2,103 +2,309 @@
 /*
  * objext: lazily allocated extension slots for long-lived kernel objects.
  *
- * The fast paths are inline in <linux/objext.h>; this file has the slow
- * paths (allocation, teardown), the boot-time layout of each host type and
- * its debugfs view.  See Documentation/core-api/objext.rst.
+ * The read side is inline in <linux/objext.h>; this file has the write
+ * side (stores, which allocate and replace areas, and teardown), the
+ * boot-time set-up of each host type and its debugfs view.  See
+ * Documentation/core-api/objext.rst.
  */
 
 #include <linux/debugfs.h>
 #include <linux/export.h>
+#include <linux/hardirq.h>
 #include <linux/init.h>
-#include <linux/log2.h>
+#include <linux/irqflags.h>
 #include <linux/minmax.h>
 #include <linux/mutex.h>
-#include <linux/overflow.h>
-#include <linux/percpu.h>
 #include <linux/objext.h>
+#include <linux/stddef.h>
+#include <linux/percpu.h>
+#include <linux/processor.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sprintf.h>
+#include <linux/string.h>
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
+
+/*
+ * Bounds of the slots defined with DEFINE_OBJEXT_SLOT(), which the linker
+ * script gathers into one read-only-after-init array.
+ */
+extern struct objext_slot __start___objext_slots[];
+extern struct objext_slot __stop___objext_slots[];
 
 /* Initialised hosts, for debugfs. */
 static DEFINE_MUTEX(objext_hosts_lock);
 static LIST_HEAD(objext_hosts);
 static struct dentry *objext_debugfs_dir;
 
+/*
+ * Size of an area with @nr cells: the presence word and the cells, never
+ * less than the RCU head that overlays them once the area is retired.
+ * (struct_size() would count the RCU head and the cells both.)
+ */
+static size_t objext_area_size(unsigned int nr)
+{
+	return max(offsetof(struct objext, cells) + nr * sizeof(void *),
+		   sizeof(struct objext));
+}
+
 /* Only a KUnit test redirects this, to make the allocation fail. */
 VISIBLE_IF_KUNIT struct objext *objext_alloc_area(struct objext_host *host,
-						  gfp_t gfp)
+						  unsigned int nr, gfp_t gfp)
 {
-	KUNIT_STATIC_STUB_REDIRECT(objext_alloc_area, host, gfp);
-	return kmem_cache_zalloc(host->cache, gfp);
+	KUNIT_STATIC_STUB_REDIRECT(objext_alloc_area, host, nr, gfp);
+	return kmem_cache_alloc(host->caches[nr - 1], gfp);
 }
 EXPORT_SYMBOL_IF_KUNIT(objext_alloc_area);
 
-static struct objext *objext_install(struct objext __rcu **extp,
-				     struct objext_host *host, gfp_t gfp)
+/*
+ * Take the object's lock: bit 0 of its pointer, as hlist_bl_lock() does,
+ * with interrupts off, so that an interrupt handler storing into the same
+ * object (a BPF program in softirq, say) cannot spin on its own CPU's
+ * holder.  In NMI context only try once.  Returns false if it could not,
+ * with interrupts as they were; otherwise the pointer word in *@wordp.
+ */
+static bool objext_lock(struct objext __rcu **extp, unsigned long *wordp,
+			unsigned long *flags)
 {
-	struct objext *ext, *old;
+	unsigned long *lockp = (unsigned long __force *)extp;
+	unsigned long word;
 
-	if (WARN_ON_ONCE(!host->cache))
-		return NULL;
-
-	ext = objext_alloc_area(host, gfp);
-	if (!ext)
-		/* A racing claimer may have succeeded where we failed. */
-		return objext_area(extp);
-
-	/* Full barrier: readers see the zeroed area before the pointer. */
-	old = unrcu_pointer(cmpxchg(extp, NULL, RCU_INITIALIZER(ext)));
-	if (old) {
-		/* Lost the race; ours was never visible to anyone. */
-		kmem_cache_free(host->cache, ext);
-		return old == OBJEXT_DEAD ? NULL : old;
+	local_irq_save(*flags);
+	word = READ_ONCE(*lockp);
+	for (;;) {
+		if (!(word & OBJEXT_LOCKED)) {
+			if (try_cmpxchg(lockp, &word, word | OBJEXT_LOCKED))
+				break;
+			continue;
+		}
+		if (in_nmi()) {
+			local_irq_restore(*flags);
+			return false;
+		}
+		cpu_relax();
+		word = READ_ONCE(*lockp);
 	}
-	this_cpu_inc(host->stats->live_areas);
-	return ext;
+	*wordp = word;
+	return true;
+}
+
+/*
+ * Drop the object's lock, leaving @word (an area, NULL or OBJEXT_DEAD) in
+ * the object's pointer.  The release orders the initialisation of a new
+ * area before it is published.
+ */
+static void objext_unlock(struct objext __rcu **extp, unsigned long word,
+			  unsigned long flags)
+{
+	smp_store_release((unsigned long __force *)extp, word);
+	local_irq_restore(flags);
+}
+
+/*
+ * Free @ext after an RCU grace period, once it is no longer the object's.
+ * The RCU head overwrites what readers of @ext may still read: order
+ * that after the store that made the object's pointer move on, so that a
+ * reader that read garbage also sees the pointer changed (__objext_get()).
+ */
+static void objext_retire(struct objext *ext)
+{
+	smp_wmb();
+	kfree_rcu(ext, rcu);
+}
+
+static void objext_count(struct objext_host *host, unsigned int i, long n)
+{
+	this_cpu_add(host->counts[i], n);
+}
+
+/*
+ * Store @new into @slot, which has no cell in @ext (maybe NULL), by
+ * publishing @grown: a copy of @ext with the slot's cell added.
+ */
+static void objext_grow(struct objext __rcu **extp, struct objext *ext,
+			struct objext *grown, const struct objext_slot *slot,
+			void *new, unsigned long flags)
+{
+	struct objext_host *host = slot->host;
+	unsigned long present = ext ? ext->present : 0;
+	unsigned long bit = BIT(slot->index);
+	unsigned int below = hweight_long(present & (bit - 1));
+	unsigned int nr = hweight_long(present);
+
+	grown->present = present | bit;
+	if (ext) {
+		memcpy(grown->cells, ext->cells, below * sizeof(void *));
+		memcpy(grown->cells + below + 1, ext->cells + below,
+		       (nr - below) * sizeof(void *));
+	}
+	grown->cells[below] = new;
+	objext_unlock(extp, (unsigned long)grown, flags);
+
+	if (ext) {
+		objext_count(host, nr - 1, -1);
+		objext_retire(ext);
+	}
+	objext_count(host, nr, 1);
+	objext_count(host, host->nr_slots + slot->index, 1);
+}
+
+/*
+ * objext_cmpxchg(), and with @reserve, objext_reserve(): then a slot
+ * without a cell gets one, holding NULL.
+ */
+static void *objext_store(struct objext __rcu **extp,
+			  const struct objext_slot *slot, void *old, void *new,
+			  gfp_t gfp, bool reserve)
+{
+	struct objext_host *host = slot->host;
+	unsigned long bit = BIT(slot->index), present, grown_for = 0;
+	unsigned long word, flags;
+	struct objext *ext, *grown = NULL;
+	unsigned int grown_nr = 0;
+	void *ret;
+
+	for (;;) {
+		if (!objext_lock(extp, &word, &flags)) {
+			ret = ERR_PTR(-EBUSY);
+			break;
+		}
+		ext = objext_word_area(word);
+		present = ext ? ext->present : 0;
+		ret = ext ? objext_cell(ext, present, slot) : NULL;
+		if (ret != old || (old == new && !(reserve && !(present & bit)))) {
+			objext_unlock(extp, word, flags);
+			break;
+		}
+		if (word == (unsigned long)OBJEXT_DEAD || (present & OBJEXT_DYING)) {
+			objext_unlock(extp, word, flags);
+			ret = ERR_PTR(-ENOENT);
+			break;
+		}
+		if (present & bit) {
+			WRITE_ONCE(ext->cells[hweight_long(present & (bit - 1))],
+				   new);
+			objext_unlock(extp, word, flags);
+			break;
+		}
+		/* A first value: publish a copy with a cell more. */
+		if (grown && grown_for == present) {
+			objext_grow(extp, ext, grown, slot, new, flags);
+			grown = NULL;
+			break;
+		}
+		objext_unlock(extp, word, flags);
+
+		/* Allocate unlocked, then check that the area did not change. */
+		if (grown)
+			kmem_cache_free(host->caches[grown_nr - 1], grown);
+		grown = NULL;
+		if (in_nmi()) {
+			ret = ERR_PTR(-EBUSY);
+			break;
+		}
+		grown_for = present;
+		grown_nr = hweight_long(present) + 1;
+		grown = objext_alloc_area(host, grown_nr, gfp);
+		if (!grown) {
+			ret = ERR_PTR(-ENOMEM);
+			break;
+		}
+	}
+	if (grown)
+		kmem_cache_free(host->caches[grown_nr - 1], grown);
+	return ret;
 }
 
 /**
- * __objext_add() - Slow path of objext_add().
+ * objext_cmpxchg() - Store a value into a slot of an object, conditionally.
+ * @extp: The object's extension pointer.
+ * @slot: The slot.
+ * @old: The value the slot must hold (%NULL for a slot never stored into).
+ * @new: The value to store.
+ * @gfp: Allocation flags, used only if the slot has no cell yet.
+ *
+ * If the slot holds @old, stores @new.  Storing a value into a slot that
+ * has no cell on this object (the first value of this slot) replaces the
+ * object's area by a copy with a cell more, or allocates its first area;
+ * the area is charged to the current memory cgroup.  Storing %NULL never
+ * allocates.  Writers of one object serialise on its lock, so concurrent
+ * stores into different slots of one object all land.
+ *
+ * Once objext_destroy() has begun on the object, nothing is stored: a
+ * value stored before it is passed to the slot's destructor, and a store
+ * after it fails, so that no value outlives the object unseen.
+ *
+ * Context: Any context but NMI, where it fails with -EBUSY if another
+ * CPU or the interrupted code holds the object's lock or an area must
+ * be allocated.  If @gfp allows sleeping, process context.  The caller
+ * keeps the object alive.
+ * Return: The value the slot held: @old if @new was stored.  If it held
+ * @old but @new could not be stored, ERR_PTR(-ENOMEM) when the area could
+ * not be allocated, ERR_PTR(-ENOENT) when the object is being or has been
+ * torn down, or ERR_PTR(-EBUSY) as above.
+ */
+void *objext_cmpxchg(struct objext __rcu **extp,
+		     const struct objext_slot *slot, void *old, void *new,
+		     gfp_t gfp)
+{
+	return objext_store(extp, slot, old, new, gfp, false);
+}
+EXPORT_SYMBOL_GPL(objext_cmpxchg);
+
+/**
+ * objext_reserve() - Make sure a slot of an object has a cell.
  * @extp: The object's extension pointer.
  * @slot: The slot.
  * @gfp: Allocation flags.
  *
- * Allocates and installs the extension area if the object has none, then
- * marks @slot claimed.  Call objext_add() instead.
+ * Gives the slot its cell, holding %NULL, if it has none, as its first
+ * value would.  A later objext_cmpxchg() into the slot then needs no
+ * memory: for callers that must not fail once they have committed to a
+ * change, as xa_reserve() is for an XArray.  The cell stays until the
+ * object is torn down.
  *
- * Context: As for objext_add().
- * Return: The slot data, or %NULL if the area could not be allocated or
- * the object has been torn down.
+ * Context: As for objext_cmpxchg().
+ * Return: 0, or -ENOMEM, -ENOENT or -EBUSY as objext_cmpxchg() fails.
  */
-void *__objext_add(struct objext __rcu **extp,
-		   const struct objext_slot *slot, gfp_t gfp)
+int objext_reserve(struct objext __rcu **extp, const struct objext_slot *slot,
+		   gfp_t gfp)
 {
-	struct objext_host *host = slot->host;
-	struct objext *ext = objext_deref(extp);
-	unsigned long bit = BIT(slot->index), active;
+	void *ret = objext_store(extp, slot, NULL, NULL, gfp, true);
 
-	if (ext == OBJEXT_DEAD)
-		return NULL;
-	if (!ext) {
-		ext = objext_install(extp, host, gfp);
-		if (!ext)
-			return NULL;
-	}
-	/* Set the slot's bit unless teardown has begun (__objext_destroy()). */
-	active = READ_ONCE(ext->active);
-	do {
-		if (active & OBJEXT_DYING)
-			return NULL;
-		if (active & bit)
-			return objext_data(ext, slot);
-	} while (!try_cmpxchg(&ext->active, &active, active | bit));
-	this_cpu_inc(host->stats->claims[slot->index]);
-	return objext_data(ext, slot);
+	return IS_ERR(ret) ? PTR_ERR(ret) : 0;
 }
-EXPORT_SYMBOL_GPL(__objext_add);
+EXPORT_SYMBOL_GPL(objext_reserve);
+
+/**
+ * objext_claimed() - Test whether a slot of an object has a cell.
+ * @extp: The object's extension pointer.
+ * @slot: The slot.
+ *
+ * A slot gets its cell with its first value and keeps it, %NULL stored
+ * or not, until the object is torn down: this is what debugfs counts.
+ *
+ * Context: Any context.  The caller keeps the object alive.
+ * Return: true if a value was ever stored into the slot on this object
+ * and the object has not been torn down, false otherwise.
+ */
+bool objext_claimed(struct objext __rcu *const *extp,
+		    const struct objext_slot *slot)
+{
+	struct objext *ext;
+	bool claimed;
+
+	rcu_read_lock();
+	do {
+		ext = objext_word_area(objext_word(extp));
+		claimed = ext && (READ_ONCE(ext->present) & BIT(slot->index));
+		smp_rmb();
+	} while (objext_word_area(objext_word(extp)) != ext);
+	rcu_read_unlock();
+	return claimed;
+}
+EXPORT_SYMBOL_GPL(objext_claimed);
 
 /**
  * __objext_destroy() - Slow path of objext_destroy().
@@ -113,41 +319,47 @@ EXPORT_SYMBOL_GPL(__objext_add);
 void __objext_destroy(struct objext_host *host, struct objext __rcu **extp,
 		      void *owner)
 {
-	struct objext *ext = objext_deref(extp);
-	unsigned long active;
-	unsigned int i;
+	unsigned long word, flags, present;
+	struct objext *ext;
+	unsigned int i, cell = 0;
 
 	/*
-	 * No area when objext_destroy() looked, but a racing first claim
-	 * may have installed one since: make the object final unless it
-	 * did, in which case that area is torn down below.
+	 * Close the area to stores: a store that took the lock first is
+	 * in the values the destructors get, any later one fails.  An
+	 * object without an area is made final right away.
 	 */
-	if (!ext)
-		ext = unrcu_pointer(cmpxchg(extp, NULL,
-					    RCU_INITIALIZER(OBJEXT_DEAD)));
-	if (!ext || ext == OBJEXT_DEAD)		/* or destroyed already */
+	objext_lock(extp, &word, &flags);
+	ext = objext_word_area(word);
+	if (!ext) {
+		objext_unlock(extp, (unsigned long)OBJEXT_DEAD, flags);
 		return;
+	}
+	present = ext->present;
+	WRITE_ONCE(ext->present, present | OBJEXT_DYING);
+	objext_unlock(extp, word, flags);
 
 	/*
-	 * Close the area to claims and take the claimed slots in one
-	 * atomic step: a claim that set its bit first is destroyed below,
-	 * any later one fails.  Destructors run with the area still
-	 * attached: generic code they call back into (BPF local storage,
-	 * say) may find its slot through the object.
+	 * No store can change a cell now, and no store can replace the
+	 * area.  Destructors run with it still attached: generic code they
+	 * call back into (BPF local storage, say) may read the slot through
+	 * the object; its stores fail.
 	 */
-	active = READ_ONCE(ext->active);
-	while (!try_cmpxchg(&ext->active, &active, active | OBJEXT_DYING))
-		;
-	for_each_set_bit(i, &active, host->nr_slots) {
+	for (i = 0; i < host->nr_slots; i++) {
 		const struct objext_slot *slot = host->slots[i];
+		void *value;
 
-		if (slot->destroy)
-			slot->destroy(objext_data(ext, slot), owner);
-		this_cpu_dec(host->stats->claims[i]);
+		if (!(present & BIT(i)))
+			continue;
+		value = ext->cells[cell++];
+		if (value && slot->destroy)
+			slot->destroy(value, owner);
+		objext_count(host, host->nr_slots + i, -1);
 	}
-	RCU_INIT_POINTER(*extp, OBJEXT_DEAD);
-	this_cpu_dec(host->stats->live_areas);
-	kfree_rcu(ext, rcu);
+
+	objext_lock(extp, &word, &flags);
+	objext_unlock(extp, (unsigned long)OBJEXT_DEAD, flags);
+	objext_count(host, cell - 1, -1);
+	objext_retire(ext);
 }
 EXPORT_SYMBOL_GPL(__objext_destroy);
 
@@ -173,104 +385,74 @@ static int objext_gather_builtin_slots(struct objext_host *host)
 	return 0;
 }
 
-/*
- * Give each slot its presence bit (its index in the table) and an offset
- * after the header.  Slots are placed in order of decreasing alignment,
- * table order among equals, so that padding only ever follows the header.
- */
-static int objext_layout(struct objext_host *host, unsigned int *sizep,
-			 unsigned int *alignp)
-{
-	unsigned int offset = sizeof(struct objext);
-	unsigned int align = __alignof__(struct objext);
-	unsigned int i, a;
-
-	if (host->nr_slots > OBJEXT_MAX_SLOTS)
-		return -E2BIG;
-
-	for (i = 0; i < host->nr_slots; i++) {
-		struct objext_slot *slot = host->slots[i];
-
-		if (!slot->size || !is_power_of_2(slot->align) ||
-		    slot->align > PAGE_SIZE || slot->host != host)
-			return -EINVAL;
-		slot->index = i;
-		align = max_t(unsigned int, align, slot->align);
-	}
-
-	for (a = align; a; a >>= 1) {
-		for (i = 0; i < host->nr_slots; i++) {
-			struct objext_slot *slot = host->slots[i];
-
-			if (slot->align != a)
-				continue;
-			offset = ALIGN(offset, a);
-			if (offset + slot->size > USHRT_MAX)
-				return -E2BIG;
-			slot->offset = offset;
-			offset += slot->size;
-		}
-	}
-
-	*sizep = ALIGN(offset, align);
-	*alignp = align;
-	return 0;
-}
-
 static void objext_host_free(struct objext_host *host)
 {
-	kmem_cache_destroy(host->cache);
-	host->cache = NULL;
-	kfree(host->cache_name);
-	host->cache_name = NULL;
-	free_percpu(host->stats);
-	host->stats = NULL;
+	unsigned int i;
+
+	for (i = 0; host->caches && i < host->nr_slots; i++) {
+		kmem_cache_destroy(host->caches[i]);
+		if (host->cache_names)
+			kfree(host->cache_names[i]);
+	}
+	kfree(host->caches);
+	host->caches = NULL;
+	kfree(host->cache_names);
+	host->cache_names = NULL;
+	free_percpu(host->counts);
+	host->counts = NULL;
+}
+
+/* Sum of counter @i of @host over all CPUs. */
+static long objext_sum(struct objext_host *host, unsigned int i)
+{
+	long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(*per_cpu_ptr(host->counts + i, cpu));
+	return sum;
 }
 
 /* Only a KUnit test reads these outside this file. */
 VISIBLE_IF_KUNIT long objext_live_areas(struct objext_host *host)
 {
 	long sum = 0;
-	int cpu;
+	unsigned int i;
 
-	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu_ptr(host->stats, cpu)->live_areas);
+	for (i = 0; host->counts && i < host->nr_slots; i++)
+		sum += objext_sum(host, i);
 	return sum;
 }
 EXPORT_SYMBOL_IF_KUNIT(objext_live_areas);
 
 VISIBLE_IF_KUNIT long objext_slot_claims(const struct objext_slot *slot)
 {
-	long sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu_ptr(slot->host->stats,
-					     cpu)->claims[slot->index]);
-	return sum;
+	return objext_sum(slot->host, slot->host->nr_slots + slot->index);
 }
 EXPORT_SYMBOL_IF_KUNIT(objext_slot_claims);
 
 static int objext_host_show(struct seq_file *m, void *v)
 {
 	struct objext_host *host = m->private;
-	unsigned int size = host->cache ? kmem_cache_size(host->cache) : 0;
-	long live = host->stats ? objext_live_areas(host) : 0;
+	long areas, live = 0, bytes = 0;
 	unsigned int i;
 
-	seq_printf(m, "host: %s\n", host->name);
-	seq_printf(m, "area_size: %u\n", size);
-	seq_printf(m, "live_areas: %ld\n", live);
-	seq_printf(m, "live_bytes: %ld\n", live * size);
-	seq_printf(m, "%-24s %5s %6s %5s %5s %10s\n",
-		   "slot", "index", "offset", "size", "align", "claimed");
-	for (i = 0; i < host->nr_slots; i++) {
-		const struct objext_slot *slot = host->slots[i];
-
-		seq_printf(m, "%-24s %5u %6u %5u %5u %10ld\n", slot->name,
-			   slot->index, slot->offset, slot->size, slot->align,
-			   objext_slot_claims(slot));
+	for (i = 0; host->counts && i < host->nr_slots; i++) {
+		areas = objext_sum(host, i);
+		live += areas;
+		bytes += areas * (long)objext_area_size(i + 1);
 	}
+	seq_printf(m, "host: %s\n", host->name);
+	seq_printf(m, "live_areas: %ld\n", live);
+	seq_printf(m, "live_bytes: %ld\n", bytes);
+	seq_printf(m, "%-5s %10s %10s\n", "cells", "area_size", "areas");
+	for (i = 0; host->counts && i < host->nr_slots; i++)
+		seq_printf(m, "%-5u %10zu %10ld\n", i + 1,
+			   objext_area_size(i + 1), objext_sum(host, i));
+	seq_printf(m, "%-24s %5s %10s\n", "slot", "index", "claimed");
+	for (i = 0; i < host->nr_slots; i++)
+		seq_printf(m, "%-24s %5u %10ld\n", host->slots[i]->name, i,
+			   objext_sum(host, host->nr_slots + i));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(objext_host);
@@ -282,22 +464,55 @@ static void objext_debugfs_add(struct objext_host *host)
 					    &objext_host_fops);
 }
 
+/*
+ * One slab cache per area size, so that an area costs what its cells
+ * need.  Not merged with other caches of the same size: their objects
+ * have other lifetimes, and fault injection must target objext's alone.
+ */
+static int objext_create_caches(struct objext_host *host)
+{
+	unsigned int i;
+
+	host->caches = kcalloc(host->nr_slots, sizeof(*host->caches),
+			       GFP_KERNEL);
+	host->cache_names = kcalloc(host->nr_slots,
+				    sizeof(*host->cache_names), GFP_KERNEL);
+	if (!host->caches || !host->cache_names)
+		return -ENOMEM;
+	for (i = 0; i < host->nr_slots; i++) {
+		size_t size = objext_area_size(i + 1);
+
+		host->cache_names[i] = kasprintf(GFP_KERNEL, "objext_%s-%zu",
+						 host->name, size);
+		if (!host->cache_names[i])
+			return -ENOMEM;
+		host->caches[i] = kmem_cache_create(host->cache_names[i], size,
+						    __alignof__(struct objext),
+						    SLAB_ACCOUNT | SLAB_NO_MERGE,
+						    NULL);
+		if (!host->caches[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 /**
  * objext_host_init() - Initialise a host type.
  * @host: The host type.
  *
  * Gathers the host's built-in slots if it has no slot table of its own,
- * lays out its extension area, creates the slab cache the areas come from
- * and the host's debugfs file.  Call it once, before any object of the
- * host type can be extended; the layout is fixed from then on.
+ * numbers them, creates the slab caches the areas come from and the
+ * host's debugfs file.  Call it once, before any object of the host type
+ * can be extended; the slot table is fixed from then on.
  *
  * Context: Process context; may sleep.
- * Return: 0 on success, -ENOMEM if memory ran out, -EINVAL or -E2BIG if a
- * slot cannot be laid out.
+ * Return: 0 on success, -ENOMEM if memory ran out, -EINVAL if a slot
+ * belongs to another host, -E2BIG if there are more slots than presence
+ * bits.
  */
 int objext_host_init(struct objext_host *host)
 {
-	unsigned int size, align;
+	unsigned int i;
 	int err;
 
 	/* Built-in slots never change: a retry after failure may reuse them. */
@@ -306,24 +521,21 @@ int objext_host_init(struct objext_host *host)
 		if (err)
 			return err;
 	}
-	err = objext_layout(host, &size, &align);
-	if (err)
-		return err;
+	if (host->nr_slots > OBJEXT_MAX_SLOTS)
+		return -E2BIG;
+	for (i = 0; i < host->nr_slots; i++) {
+		if (host->slots[i]->host != host)
+			return -EINVAL;
+		host->slots[i]->index = i;
+	}
 
 	if (host->nr_slots) {
-		host->stats = __alloc_percpu(struct_size_t(struct objext_stats,
-							   claims,
-							   host->nr_slots),
-					     __alignof__(struct objext_stats));
-		host->cache_name = kasprintf(GFP_KERNEL, "objext_%s",
-					     host->name);
-		if (host->stats && host->cache_name)
-			host->cache = kmem_cache_create(host->cache_name, size,
-							align, SLAB_ACCOUNT,
-							NULL);
-		if (!host->cache) {
+		host->counts = __alloc_percpu(2 * host->nr_slots * sizeof(long),
+					      __alignof__(long));
+		err = host->counts ? objext_create_caches(host) : -ENOMEM;
+		if (err) {
 			objext_host_free(host);
-			return -ENOMEM;
+			return err;
 		}
 	}
 
@@ -343,7 +555,7 @@ EXPORT_SYMBOL_GPL(objext_host_init);
  *
  * Every object of the host type must have been through objext_destroy().
  * Waits for areas still waiting out their RCU grace period, then destroys
- * the slab cache.
+ * the slab caches.
  *
  * Context: Process context; may sleep.
  */
@@ -355,7 +567,7 @@ void objext_host_exit(struct objext_host *host)
 	host->debugfs = NULL;
 	mutex_unlock(&objext_hosts_lock);
 
-	WARN_ON(host->stats && objext_live_areas(host));
+	WARN_ON(objext_live_areas(host));
 	objext_host_free(host);
 }
 EXPORT_SYMBOL_GPL(objext_host_exit);

@@ -69,50 +69,48 @@ static void inode_storage_test_create_destroy(struct kunit *test)
 }
 
 /*
- * A creator that claimed the slot in an inode's previous life, say from
- * an RCU path walk that got preempted, links its storage only after XFS
- * recycled the inode (inode_init_always() resets i_objext) and the new
- * life got an area for another slot.  The slot is not claimed in that
- * area, so its teardown would not destroy the storage, which would then
- * outlive the inode: the link must fail instead.
+ * An inode whose teardown has begun takes no storage: a creator without
+ * a reference (an RCU path walker, say) that comes late fails.  XFS then
+ * recycles the inode (inode_init_always() resets i_objext), and its new
+ * life gets an area for a lock context only: storage created now lands
+ * in the new life and is destroyed with it.
  */
-static void inode_storage_test_stale_claim(struct kunit *test)
+static void inode_storage_test_recycled(struct kunit *test)
 {
 	struct inode *inode = kunit_kzalloc(test, sizeof(*inode), GFP_KERNEL);
-	struct bpf_local_storage __rcu **storagep;
 	struct bpf_map *map = inode_storage_test_map(test);
 	struct bpf_local_storage_data *sdata;
+	struct bpf_local_storage *storage;
 
 	if (!IS_ENABLED(CONFIG_FILE_LOCKING))
 		kunit_skip(test, "needs the file lock slot for the new life");
 	KUNIT_ASSERT_NOT_NULL(test, inode);
-	KUNIT_ASSERT_NOT_NULL(test, inode_ext_add(inode, &bpf_inode_storage_slot,
-						  GFP_KERNEL));
 	objext_destroy(&inode_objext_host, &inode->i_objext, inode);
+	sdata = inode_storage_test_update(inode, map, 1);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(sdata), -ENOENT);
+
 	RCU_INIT_POINTER(inode->i_objext, NULL);
 #ifdef CONFIG_FILE_LOCKING
-	KUNIT_ASSERT_NOT_NULL(test, inode_ext_add(inode, &file_lock_context_slot,
-						  GFP_KERNEL));
+	KUNIT_ASSERT_EQ(test, inode_ext_reserve(inode, &file_lock_context_slot,
+						GFP_KERNEL), 0);
 #endif
+	sdata = inode_storage_test_update(inode, map, 2);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sdata);
 
-	sdata = inode_storage_test_update(inode, map, 1);
-	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(sdata), -EAGAIN);
-	if (!IS_ERR(sdata)) {
-		/* What teardown will miss: free it here. */
-		storagep = inode_ext_find(inode, &bpf_inode_storage_slot);
-		rcu_read_lock();
-		bpf_inode_storage_lock();
-		bpf_local_storage_destroy(rcu_dereference(*storagep));
-		bpf_inode_storage_unlock();
-		rcu_read_unlock();
-	}
+	rcu_read_lock();
+	storage = inode_storage_of(inode);
+	KUNIT_ASSERT_NOT_NULL(test, storage);
 	objext_destroy(&inode_objext_host, &inode->i_objext, inode);
+	/* Destroyed with the inode: no element is left on it. */
+	KUNIT_EXPECT_TRUE(test, hlist_empty(&storage->list));
+	KUNIT_EXPECT_NULL(test, inode_storage_of(inode));
+	rcu_read_unlock();
 	inode_storage_map_free(map);
 }
 
 static struct kunit_case inode_storage_test_cases[] = {
 	KUNIT_CASE(inode_storage_test_create_destroy),
-	KUNIT_CASE(inode_storage_test_stale_claim),
+	KUNIT_CASE(inode_storage_test_recycled),
 	{}
 };
 

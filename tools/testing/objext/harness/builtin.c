@@ -8,11 +8,7 @@
 
 #include <linux/objext.h>
 
-struct builtin_40 {
-	u64 w[5];
-};
-
-static void builtin_destroy(void *data, void *owner)
+static void builtin_destroy(void *value, void *owner)
 {
 }
 
@@ -20,9 +16,9 @@ DEFINE_OBJEXT_HOST(builtin_host, "builtin");
 DEFINE_OBJEXT_HOST(other_host, "other");
 DEFINE_OBJEXT_HOST(gather_host, "gather");
 
-DEFINE_OBJEXT_SLOT(builtin_a, builtin_host, u32, builtin_destroy);
-DEFINE_OBJEXT_SLOT(other_x, other_host, u64, NULL);
-DEFINE_OBJEXT_SLOT(builtin_b, builtin_host, struct builtin_40, NULL);
-DEFINE_OBJEXT_SLOT(gather_g, gather_host, u8, NULL);
-DEFINE_OBJEXT_SLOT(other_y, other_host, u16, builtin_destroy);
-DEFINE_OBJEXT_SLOT(builtin_c, builtin_host, u8, builtin_destroy);
+DEFINE_OBJEXT_SLOT(builtin_a, builtin_host, builtin_destroy);
+DEFINE_OBJEXT_SLOT(other_x, other_host, NULL);
+DEFINE_OBJEXT_SLOT(builtin_b, builtin_host, NULL);
+DEFINE_OBJEXT_SLOT(gather_g, gather_host, NULL);
+DEFINE_OBJEXT_SLOT(other_y, other_host, builtin_destroy);
+DEFINE_OBJEXT_SLOT(builtin_c, builtin_host, builtin_destroy);

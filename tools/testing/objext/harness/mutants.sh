@@ -16,67 +16,96 @@ trap 'rm -rf "$tmp"' EXIT
 args=(-n 10000 -t 300)
 names=()
 scripts=()
+headers=()
+orig_h=../../../../include/linux/objext.h
 
 mutant() {
 	names+=("$1")
 	scripts+=("$2")
+	headers+=("")
 }
 
-mutant "racing loser does not free its area" \
-	's/^\t\tkmem_cache_free(host->cache, ext);$/\t\t(void)0;/'
-mutant "install without cmpxchg" \
-	's/old = unrcu_pointer(cmpxchg(extp, NULL, RCU_INITIALIZER(ext)));/old = NULL; rcu_assign_pointer(*extp, ext);/'
-mutant "area not zeroed" \
-	's/kmem_cache_zalloc(/kmem_cache_alloc(/'
-mutant "claim counted every time" \
-	's/^\t\tif (active \& bit)$/\t\tif (0)/'
-mutant "destructors for unclaimed slots" \
-	's/active = READ_ONCE(ext->active);/active = ~0UL;/'
-mutant "area freed without a grace period" \
-	's/kfree_rcu(ext, rcu);/kmem_cache_free(host->cache, ext);/'
-mutant "area detached before the destructors run" \
-	's/^\t\tif (slot->destroy)$/\t\tRCU_INIT_POINTER(*extp, OBJEXT_DEAD);\n&/'
-mutant "teardown does not close the area to claims" \
-	's/active | OBJEXT_DYING))$/active))/'
-mutant "claims ignore teardown" \
-	's/^\t\tif (active & OBJEXT_DYING)$/\t\tif (0)/'
-mutant "install hands out the dead marker" \
-	's/return old == OBJEXT_DEAD ? NULL : old;/return old;/'
-mutant "failed allocation ignores a racing claim's area" \
-	's/^\t\treturn objext_area(extp);$/\t\treturn NULL;/'
-mutant "host exit does not warn about live areas" \
-	's/^\tWARN_ON(host->stats \&\& objext_live_areas(host));$/\t(void)0;/'
+# mutant_h NAME SCRIPT - a mutant of the inline read side in objext.h
+mutant_h() {
+	names+=("$1")
+	scripts+=("$2")
+	headers+=(1)
+}
+
+mutant "unused area not freed" \
+	'/^\tif (grown)$/{n;s/kmem_cache_free(host->caches\[grown_nr - 1\], grown);/(void)0;/}'
+mutant "replaced area freed without a grace period" \
+	's/kfree_rcu(ext, rcu);/kfree(ext);/'
+mutant_h "readers do not check that the area is still the object's" \
+	's/} while (unlikely(objext_word_area(objext_word(extp)) != ext));/} while (0);/'
+mutant "objext_claimed() does not check that the area is still the object's" \
+	's/} while (objext_word_area(objext_word(extp)) != ext);/} while (0);/'
+mutant "teardown does not close the area to stores" \
+	's/WRITE_ONCE(ext->present, present | OBJEXT_DYING);/(void)0;/'
+mutant "stores ignore teardown" \
+	's/if (word == (unsigned long)OBJEXT_DEAD || (present \& OBJEXT_DYING)) {/if (word == (unsigned long)OBJEXT_DEAD) {/'
+mutant "stores into a torn-down object" \
+	's/if (word == (unsigned long)OBJEXT_DEAD || (present \& OBJEXT_DYING)) {/if (present \& OBJEXT_DYING) {/'
+mutant "a store publishes an area sized for an older one" \
+	's/if (grown \&\& grown_for == present) {/if (grown \&\& (grown_for | 1)) {/'
+mutant "a new cell goes last, not in slot order" \
+	's/unsigned int below = hweight_long(present \& (bit - 1));/unsigned int below = hweight_long(present);/'
+mutant "a new cell overwrites the next one" \
+	's/memcpy(grown->cells + below + 1, ext->cells + below,/memcpy(grown->cells + below, ext->cells + below,/'
+mutant "destructors for cleared slots" \
+	's/if (value \&\& slot->destroy)/if (slot->destroy)/'
+mutant "destructors get the wrong cell" \
+	's/value = ext->cells\[cell++\];/value = ext->cells[cell]; cell++;/; s/value = ext->cells\[cell\]; cell++;/value = ext->cells[0]; cell++;/'
+mutant "a store in place lands in the wrong cell" \
+	's/WRITE_ONCE(ext->cells\[hweight_long(present \& (bit - 1))\],/WRITE_ONCE(ext->cells[0],/'
+mutant "NMI allocates" \
+	'/^\t\tif (in_nmi()) {$/{n;s/ret = ERR_PTR(-EBUSY);/goto nmi_alloc;/};s/^\t\tgrown_for = present;$/nmi_alloc:\n&/'
+mutant "reserve makes no cell" \
+	's/(old == new \&\& !(reserve \&\& !(present \& bit)))/(old == new)/'
+mutant "area size counts the RCU head and the cells both" \
+	's/return max(offsetof(struct objext, cells) + nr \* sizeof(void \*),/return max(sizeof(struct objext) + nr * sizeof(void *),/'
 mutant "claim count not decremented" \
-	's/this_cpu_dec(host->stats->claims\[i\]);/(void)0;/'
-mutant "live area count not decremented" \
-	's/^\tthis_cpu_dec(host->stats->live_areas);$/\t(void)0;/'
+	's/objext_count(host, host->nr_slots + i, -1);/(void)0;/'
+mutant "replaced area still counted" \
+	's/objext_count(host, nr - 1, -1);/(void)0;/'
+mutant "torn-down area still counted" \
+	's/objext_count(host, cell - 1, -1);/(void)0;/'
+mutant "host exit does not warn about live areas" \
+	's/^\tWARN_ON(objext_live_areas(host));$/\t(void)0;/'
 mutant "debugfs sums one CPU's counters" \
 	's/^\tfor_each_possible_cpu(cpu)$/\tfor (cpu = 0; cpu < 1; cpu++)/'
-mutant "slot offsets not aligned" \
-	'/^\t\t\toffset = ALIGN(offset, a);$/d'
-mutant "16-bit offset bound off by one" \
-	's/offset + slot->size > USHRT_MAX/offset + slot->size >= USHRT_MAX/'
 mutant "one slot more than presence bits" \
 	's/host->nr_slots > OBJEXT_MAX_SLOTS/host->nr_slots > OBJEXT_MAX_SLOTS + 1/'
+mutant "slots of another host accepted" \
+	's/if (host->slots\[i\]->host != host)/if (0)/'
 mutant "gather takes slots of other hosts" \
 	's/n += slot->host == host;/n++;/; s/if (slot->host == host)/if (1)/'
 mutant "host init error path leaks" \
-	'/if (!host->cache) {/,/return -ENOMEM;/s/objext_host_free(host);/(void)0;/'
+	'/err = host->counts ? objext_create_caches(host) : -ENOMEM;/,/return err;/s/objext_host_free(host);/(void)0;/'
 
-# build DIR - build DIR/objext-asan from DIR/objext.c
+# build DIR - build DIR/objext-asan from DIR/objext.c (and DIR/inc/, a
+# mutated objext.h, if there is one)
 build() {
-	make -s -j"$(nproc)" B="$1" OBJEXT_C="$1/objext.c" "$1/objext-asan" \
-		>"$1/build.log" 2>&1
+	make -s -j"$(nproc)" B="$1" OBJEXT_C="$1/objext.c" \
+		EXTRA_CPPFLAGS="-I$1/inc" "$1/objext-asan" >"$1/build.log" 2>&1
 }
 
-# try DIR NAME SCRIPT - one mutant; the verdict goes to DIR/result
+# try DIR NAME SCRIPT HEADER - one mutant, of objext.h if HEADER is set;
+# the verdict goes to DIR/result
 try() {
-	local dir=$1 name=$2
+	local dir=$1 name=$2 src=$orig out=$1/objext.c
 
 	mkdir -p "$dir"
-	cp -pr "$tmp/base/objext-build-asan" "$dir/"
-	sed -e "$3" "$orig" >"$dir/objext.c"
-	if cmp -s "$orig" "$dir/objext.c"; then
+	cp "$orig" "$dir/objext.c"
+	if [ -n "$4" ]; then
+		# Everything includes the header: no object to reuse.
+		mkdir -p "$dir/inc/linux"
+		src=$orig_h out=$dir/inc/linux/objext.h
+	else
+		cp -pr "$tmp/base/objext-build-asan" "$dir/"
+	fi
+	sed -e "$3" "$src" >"$out"
+	if cmp -s "$src" "$out"; then
 		echo "FAILED: $name: sed script no longer applies"
 	elif ! build "$dir"; then
 		cat "$dir/build.log"
@@ -116,7 +145,7 @@ for i in "${!names[@]}"; do
 	while [ "$(jobs -rp | wc -l)" -ge "$(nproc)" ]; do
 		wait -n
 	done
-	try "$tmp/$i" "${names[$i]}" "${scripts[$i]}" &
+	try "$tmp/$i" "${names[$i]}" "${scripts[$i]}" "${headers[$i]}" &
 done
 wait
 

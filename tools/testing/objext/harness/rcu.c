@@ -49,6 +49,7 @@ static char rcu_callbacks_done;
 struct rcu_call {
 	urcu_head_t urcu;
 	struct rcu_head *head;
+	rcu_callback_t func;
 };
 
 void shim_rcu_register_thread(void)
@@ -87,12 +88,12 @@ static void rcu_invoke(urcu_head_t *urcu)
 	__tsan_acquire(call);
 	__tsan_acquire(&rcu_readers_done);
 	head = call->head;
+	func = (unsigned long)call->func;
 	free(call);
-	func = (unsigned long)head->func;
 	if (func < KFREE_RCU_MAX_OFFSET)
 		kfree((char *)head - func);
 	else
-		head->func(head);
+		((rcu_callback_t)func)(head);
 	__tsan_release(&rcu_callbacks_done);
 }
 
@@ -102,8 +103,17 @@ void call_rcu(struct rcu_head *head, rcu_callback_t func)
 
 	if (!call)
 		abort();
-	head->func = func;
+	/*
+	 * Write over the object's first two words as the kernel's
+	 * kvfree_call_rcu() may, while RCU readers may still read them: a
+	 * pointer to other queued work, and the object's own address.
+	 * Marked, as KCSAN takes the kernel's aligned word stores to be.
+	 */
+	__atomic_store_n(&head->next, (struct rcu_head *)call,
+			 __ATOMIC_RELAXED);
+	__atomic_store_n(&head->func, (rcu_callback_t)head, __ATOMIC_RELAXED);
 	call->head = head;
+	call->func = func;
 	__tsan_release(call);
 	urcu_memb_call_rcu(&call->urcu, rcu_invoke);
 }

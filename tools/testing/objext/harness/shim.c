@@ -13,6 +13,8 @@
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
 #include <linux/errno.h>
+#include <linux/hardirq.h>
+#include <linux/irqflags.h>
 #include <linux/init.h>
 #include <linux/log2.h>
 #include <linux/mutex.h>
@@ -262,6 +264,52 @@ int shim_this_cpu(void)
 	if (cpu < 0)
 		cpu = (atomic_inc_return(&next_cpu) - 1) % SHIM_NR_CPUS;
 	return cpu;
+}
+
+/* ---- RCU pointer loads ---------------------------------------------- */
+
+static __thread unsigned int deref_countdown;
+static __thread void (*deref_fn)(void *arg);
+static __thread void *deref_arg;
+
+void shim_deref_hook(unsigned int n, void (*fn)(void *arg), void *arg)
+{
+	deref_fn = fn;
+	deref_arg = arg;
+	deref_countdown = n;
+}
+
+void *shim_after_deref(void *p)
+{
+	if (deref_countdown && !--deref_countdown)
+		deref_fn(deref_arg);
+	return p;
+}
+
+/* ---- interrupts ------------------------------------------------------ */
+
+static __thread bool shim_nmi;
+static __thread int shim_irqs_off;
+
+bool in_nmi(void)
+{
+	return shim_nmi;
+}
+
+void shim_set_nmi(bool nmi)
+{
+	shim_nmi = nmi;
+}
+
+void shim_irq_save(unsigned long *flags)
+{
+	*flags = shim_irqs_off++;
+}
+
+void shim_irq_restore(unsigned long flags)
+{
+	if (WARN_ON(--shim_irqs_off != (int)flags))
+		shim_irqs_off = flags;
 }
 
 /* ---- WARN ------------------------------------------------------------ */

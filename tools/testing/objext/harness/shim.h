@@ -27,6 +27,12 @@ void shim_alloc_yield(bool yield);
  * failed: what another CPU might do while an allocation is in progress.
  */
 void shim_alloc_hook(void (*fn)(void *arg), void *arg);
+/*
+ * Runs @fn(@arg) once, on this thread, right after its @n-th next RCU
+ * pointer load (rcu_dereference() and kin) from now on.
+ */
+void shim_deref_hook(unsigned int n, void (*fn)(void *arg), void *arg);
+
 /* Allocations failed on purpose so far. */
 long shim_nr_injected(void);
 

@@ -66,7 +66,7 @@ objext_field() {
 	sed -n "s/^$1: //p" "$OBJEXT_HOST" 2>/dev/null
 }
 objext_claimed() {
-	awk -v s="$1" '$1 == s { print $6 }' "$OBJEXT_HOST" 2>/dev/null
+	awk -v s="$1" '$1 == s { print $3 }' "$OBJEXT_HOST" 2>/dev/null
 }
 
 # objext_require_slots SLOT...: on a kernel without the objext inode host
@@ -111,9 +111,13 @@ tap_expect() {
 # if the cache cannot be singled out, e.g. because it was merged), and
 # objext_failslab_off ends it.
 OBJEXT_FAILSLAB=/sys/kernel/debug/failslab
-OBJEXT_FAILSLAB_CACHE=/sys/kernel/slab/objext_inode/failslab
+# One slab cache per area size: objext_inode-16, objext_inode-24, ...
+objext_caches() {
+	ls -d /sys/kernel/slab/objext_inode-* 2>/dev/null
+}
 objext_failslab_usable() {
-	[ -w $OBJEXT_FAILSLAB_CACHE ] && [ -d $OBJEXT_FAILSLAB ]
+	[ -n "$(objext_caches)" ] && [ -d $OBJEXT_FAILSLAB ] &&
+		for _c in $(objext_caches); do [ -w "$_c/failslab" ] || return 1; done
 }
 # objext_failslab_unusable NAME: report the allocation-failure checks
 # NAME as not run: a failure on the debug kernel, which has failslab and
@@ -121,13 +125,15 @@ objext_failslab_usable() {
 # skip on other kernels.
 objext_failslab_unusable() {
 	if [ "${OBJEXT_EXPECT_DEBUG:-0}" = 1 ]; then
-		tap_not_ok "$1" "failslab unusable on the debug kernel: no $OBJEXT_FAILSLAB_CACHE or $OBJEXT_FAILSLAB"
+		tap_not_ok "$1" "failslab unusable on the debug kernel: no objext_inode-* cache or $OBJEXT_FAILSLAB"
 	else
 		tap_skip "$1" "no failslab (CONFIG_FAILSLAB)"
 	fi
 }
 objext_failslab_on() {
-	echo 1 > $OBJEXT_FAILSLAB_CACHE || return 1
+	for _c in $(objext_caches); do
+		echo 1 > "$_c/failslab" || return 1
+	done
 	echo Y > $OBJEXT_FAILSLAB/cache-filter
 	echo N > $OBJEXT_FAILSLAB/ignore-gfp-wait
 	echo -1 > $OBJEXT_FAILSLAB/times
@@ -136,7 +142,9 @@ objext_failslab_on() {
 }
 objext_failslab_off() {
 	echo 0 > $OBJEXT_FAILSLAB/probability
-	echo 0 > $OBJEXT_FAILSLAB_CACHE
+	for _c in $(objext_caches); do
+		echo 0 > "$_c/failslab"
+	done
 }
 
 # scratch_fs_mount NAME: a fresh 8 MiB ext2 image (busybox mke2fs) at

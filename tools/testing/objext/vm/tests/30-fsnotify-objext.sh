@@ -89,11 +89,12 @@ done
 	tap_not_ok "$n watched inodes have $n extension areas" "live_areas $live0 -> $(live)"
 [ "$(claimed)" -ge $n ] && tap_ok "fsnotify_inode_slot claimed on $n inodes" ||
 	tap_not_ok "fsnotify_inode_slot claimed on $n inodes" "claimed $(claimed)"
-slab=$(slab_active objext_inode)
-grep -E '^(# name|objext_inode|shmem_inode_cache|inotify_inode_mark|fsnotify_mark_connector) ' \
+# One slot: each area is a presence word and one cell, 16 bytes.
+slab=$(slab_active objext_inode-16)
+grep -E '^(# name|objext_inode-[0-9]+|shmem_inode_cache|inotify_inode_mark|fsnotify_mark_connector) ' \
 	/proc/slabinfo | sed 's/^/# slabinfo: /'
-[ "${slab:-0}" -ge $n ] && tap_ok "objext_inode slab holds $n areas" ||
-	tap_not_ok "objext_inode slab holds $n areas" "active_objs ${slab:-none}"
+[ "${slab:-0}" -ge $n ] && tap_ok "objext_inode-16 slab holds $n areas" ||
+	tap_not_ok "objext_inode-16 slab holds $n areas" "active_objs ${slab:-none}"
 # Let inotify-many remove its watches and delete the files (in a subshell:
 # if it has died, the SIGPIPE ends only that).
 (echo >&3) 2>/dev/null
@@ -170,9 +171,9 @@ if objext_failslab_usable; then
 	: > $d/nomem
 	marks0=$(marks) conns0=$(connectors)
 	if objext_failslab_on; then
-		tap_ok "failslab armed on objext_inode only"
+		tap_ok "failslab armed on the objext_inode caches only"
 	else
-		tap_not_ok "failslab armed on objext_inode only" "is the cache merged? (slab_nomerge)"
+		tap_not_ok "failslab armed on the objext_inode caches only" "is a cache merged? (slab_nomerge)"
 	fi
 	msg=$(inotifywait -t 1 -e modify $d/nomem 2>&1)
 	rc=$?

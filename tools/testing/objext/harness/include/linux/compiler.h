@@ -39,9 +39,21 @@
 #define WRITE_ONCE(x, val)						\
 	__atomic_store_n(&(x), (val), __ATOMIC_RELAXED)
 
+/*
+ * ThreadSanitizer does not model fences (gcc refuses them with
+ * -fsanitize=thread); it checks for races, not for ordering, and every
+ * access that a fence orders in objext is a marked one.  ASan builds
+ * keep the real fences.
+ */
+#ifdef __SANITIZE_THREAD__
+#define smp_mb()		__atomic_signal_fence(__ATOMIC_SEQ_CST)
+#define smp_rmb()		__atomic_signal_fence(__ATOMIC_SEQ_CST)
+#define smp_wmb()		__atomic_signal_fence(__ATOMIC_SEQ_CST)
+#else
 #define smp_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define smp_rmb()		__atomic_thread_fence(__ATOMIC_ACQUIRE)
 #define smp_wmb()		__atomic_thread_fence(__ATOMIC_RELEASE)
+#endif
 #define smp_load_acquire(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
 #define smp_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
 

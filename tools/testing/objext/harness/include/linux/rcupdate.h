@@ -19,8 +19,16 @@ void rcu_barrier(void);
 void shim_rcu_register_thread(void);
 void shim_rcu_unregister_thread(void);
 
-/* Consume ordering is promoted to acquire by gcc; good enough. */
-#define rcu_dereference_raw(p)	__atomic_load_n(&(p), __ATOMIC_CONSUME)
+/*
+ * Consume ordering is promoted to acquire by gcc; good enough.  Each load
+ * goes past shim_after_deref(), which runs a hook that a test armed on
+ * its thread (shim.h) after the n-th such load: what another CPU might
+ * do right after a reader loaded a pointer.
+ */
+void *shim_after_deref(void *p);
+#define rcu_dereference_raw(p)						\
+	((__typeof__(p))shim_after_deref((void *)__atomic_load_n(&(p),	\
+							__ATOMIC_CONSUME)))
 #define rcu_dereference(p)		rcu_dereference_raw(p)
 #define rcu_dereference_check(p, c)	rcu_dereference_raw(p)
 #define rcu_dereference_protected(p, c)	READ_ONCE(p)

@@ -15,6 +15,7 @@
 #define SLAB_HWCACHE_ALIGN	0x01u
 #define SLAB_PANIC		0x02u
 #define SLAB_ACCOUNT		0x04u
+#define SLAB_NO_MERGE		0x08u
 
 typedef unsigned int slab_flags_t;
 
