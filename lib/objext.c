@@ -177,7 +177,13 @@ static void *objext_store(struct objext __rcu **extp,
 			objext_unlock(extp, word, flags);
 			break;
 		}
-		if (word == (unsigned long)OBJEXT_DEAD || (present & OBJEXT_DYING)) {
+		/*
+		 * Once teardown has begun, only a clear of a value lands: an
+		 * owner that frees its value (BPF map teardown, say) must be
+		 * able to unpublish it first.
+		 */
+		if (word == (unsigned long)OBJEXT_DEAD ||
+		    ((present & OBJEXT_DYING) && (new || !(present & bit)))) {
 			objext_unlock(extp, word, flags);
 			ret = ERR_PTR(-ENOENT);
 			break;
@@ -232,9 +238,11 @@ static void *objext_store(struct objext __rcu **extp,
  * allocates.  Writers of one object serialise on its lock, so concurrent
  * stores into different slots of one object all land.
  *
- * Once objext_destroy() has begun on the object, nothing is stored: a
+ * Once objext_destroy() has begun on the object, no value is stored: a
  * value stored before it is passed to the slot's destructor, and a store
- * after it fails, so that no value outlives the object unseen.
+ * after it fails, so that no value outlives the object unseen.  Clearing
+ * a value (@new %NULL) still lands, so that an owner freeing the value
+ * can unpublish it first; the slot's destructor then does not get it.
  *
  * Context: Any context but NMI, where it fails with -EBUSY if another
  * CPU or the interrupted code holds the object's lock or an area must
@@ -339,10 +347,11 @@ void __objext_destroy(struct objext_host *host, struct objext __rcu **extp,
 	objext_unlock(extp, word, flags);
 
 	/*
-	 * No store can change a cell now, and no store can replace the
-	 * area.  Destructors run with it still attached: generic code they
-	 * call back into (BPF local storage, say) may read the slot through
-	 * the object; its stores fail.
+	 * No store can replace the area now, and a cell can only be
+	 * cleared.  Destructors run with the area still attached: generic
+	 * code they call back into (BPF local storage, say) may read the
+	 * slot through the object.  Each gets the value its slot holds
+	 * when its turn comes.
 	 */
 	for (i = 0; i < host->nr_slots; i++) {
 		const struct objext_slot *slot = host->slots[i];
@@ -350,7 +359,7 @@ void __objext_destroy(struct objext_host *host, struct objext __rcu **extp,
 
 		if (!(present & BIT(i)))
 			continue;
-		value = ext->cells[cell++];
+		value = READ_ONCE(ext->cells[cell++]);
 		if (value && slot->destroy)
 			slot->destroy(value, owner);
 		objext_count(host, host->nr_slots + i, -1);

@@ -24,8 +24,10 @@ struct objext_test_obj {
 	unsigned int nr_destroyed;
 	/* Destructor calls that read their value back through the object. */
 	unsigned int nr_read_back;
-	/* Destructor calls whose store into the object failed. */
+	/* Destructor calls whose store of a new value failed. */
 	unsigned int nr_store_failed;
+	/* Destructor calls whose clear of their slot landed. */
+	unsigned int nr_cleared;
 };
 
 static struct objext_host objext_test_host;
@@ -60,6 +62,7 @@ static struct objext_host objext_test_host2 =
 /* Values to store: distinct addresses. */
 static long objext_test_values[OBJEXT_TEST_SLOTS * OBJEXT_TEST_THREADS + 8];
 #define VALUE(i)	((void *)&objext_test_values[i])
+#define OBJEXT_TEST_LAST	(ARRAY_SIZE(objext_test_values) - 1)
 
 static void objext_test_destroy(void *value, void *owner)
 {
@@ -74,9 +77,12 @@ static void objext_test_destroy(void *value, void *owner)
 		obj->destroyed[i] = value;
 		obj->order[i] = ++obj->nr_destroyed;
 		obj->nr_read_back++;
-		if (objext_cmpxchg(&obj->ext, slot, value, NULL, GFP_KERNEL) ==
-		    ERR_PTR(-ENOENT))
+		if (objext_cmpxchg(&obj->ext, slot, value, VALUE(OBJEXT_TEST_LAST),
+				   GFP_KERNEL) == ERR_PTR(-ENOENT))
 			obj->nr_store_failed++;
+		/* What an owner freeing its value does: unpublish it. */
+		if (objext_cmpxchg(&obj->ext, slot, value, NULL, 0) == value)
+			obj->nr_cleared++;
 		return;
 	}
 }
@@ -157,8 +163,9 @@ static void objext_test_cmpxchg(struct kunit *test)
 
 /*
  * Destructors once per slot holding a value, in table order, with the
- * value, which they can still read through the object; their stores
- * fail; afterwards the object reads NULL and takes no value.
+ * value, which they can still read through the object; a new value
+ * fails, a clear lands; afterwards the object reads NULL and takes no
+ * value.
  */
 static void objext_test_destroy_order(struct kunit *test)
 {
@@ -179,6 +186,7 @@ static void objext_test_destroy_order(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, obj.nr_read_back, OBJEXT_TEST_SLOTS - 1);
 	KUNIT_EXPECT_EQ(test, obj.nr_store_failed, OBJEXT_TEST_SLOTS - 1);
+	KUNIT_EXPECT_EQ(test, obj.nr_cleared, OBJEXT_TEST_SLOTS - 1);
 	KUNIT_EXPECT_PTR_EQ(test, rcu_access_pointer(obj.ext), OBJEXT_DEAD);
 	KUNIT_EXPECT_NULL(test, objext_get(&obj.ext, objext_test_slots[0]));
 	KUNIT_EXPECT_PTR_EQ(test, objext_test_store(&obj, 1, NULL, VALUE(1)),

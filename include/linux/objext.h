@@ -21,9 +21,10 @@
  * area and a reload of the object's pointer to see that the area was not
  * replaced meanwhile.  Writers (objext_cmpxchg()) serialise on a lock bit
  * in the object's pointer, as hlist_bl does, taken with interrupts off
- * for no more than a copy of the area.  Teardown (objext_destroy()) runs
- * the destructor of every slot holding a value, then makes the pointer
- * final: no value can be stored into a torn-down object.
+ * for no more than a copy of the area.  Teardown (objext_destroy()) closes
+ * the object to new values, runs the destructor of every slot holding a
+ * value, then makes the pointer final: no value can be stored into a
+ * torn-down object.
  *
  * See Documentation/core-api/objext.rst.
  */
@@ -286,10 +287,11 @@ static inline void *objext_get(struct objext __rcu *const *extp,
  * @extp: The object's extension pointer.
  * @owner: The object, passed on to the destructors.
  *
- * Closes the object to stores, then runs the destructor of every slot
- * that holds a value once, in slot-table order, with that value.  While
- * they run, objext_get() still returns the values and objext_cmpxchg()
- * fails.  Then the area is detached and freed after an RCU grace period.
+ * Closes the object to new values, then runs the destructor of every
+ * slot that holds a value once, in slot-table order, with the value the
+ * slot holds when its turn comes.  While they run, objext_get() still
+ * returns the values, and objext_cmpxchg() fails unless it clears a
+ * value.  Then the area is detached and freed after an RCU grace period.
  * Afterwards the object has no area and nothing can be stored into it,
  * whether or not it had an area; reinitialise the pointer to NULL to
  * reuse the object.

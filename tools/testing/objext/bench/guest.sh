@@ -8,7 +8,7 @@
 # read on ext4 and on xfs.
 
 slabinfo() {
-	grep -E '^(# name|inode_cache|shmem_inode_cache|ext4_inode_cache|xfs_inode|objext_inode) ' \
+	grep -E '^(# name|inode_cache|shmem_inode_cache|ext4_inode_cache|xfs_inode|objext_inode-[0-9]+) ' \
 		/proc/slabinfo | sed "s/^/slabinfo$1: /"
 }
 slabinfo

@@ -19,14 +19,16 @@ echo $((count + 1000)) > /proc/sys/fs/inotify/max_user_watches || exit 1
 mkdir -p $mnt
 echo "memcurve: count $count"
 mount -t bpf bpf /sys/fs/bpf || exit 1
-grep -E '^(shmem_inode_cache|ext4_inode_cache|objext_inode|lsm_inode_cache) ' /proc/slabinfo |
+grep -E '^(shmem_inode_cache|ext4_inode_cache|objext_inode-[0-9]+|lsm_inode_cache) ' /proc/slabinfo |
 	sed 's/^/slabinfo: /'
 
 # settle: the previous pass's inodes are freed after an RCU grace period
 # once its filesystem is unmounted; wait until the caches stop shrinking,
 # then hand their empty slabs back, so that every pass starts from the
 # same slabs and its growth counts only its own files.
-caches="shmem_inode_cache ext4_inode_cache objext_inode fsnotify_mark_connector inotify_inode_mark file_lock_ctx lsm_inode_cache"
+# objext's area caches are one per area size (objext_inode-16, -24, ...).
+caches="shmem_inode_cache ext4_inode_cache fsnotify_mark_connector inotify_inode_mark file_lock_ctx lsm_inode_cache"
+caches="$caches $(awk '$1 ~ /^objext_inode-[0-9]+$/ { print $1 }' /proc/slabinfo | tr '\n' ' ')"
 settle() {
 	prev=
 	while :; do

@@ -43,10 +43,23 @@
 #define PER_DIR	1000
 
 static const char *const caches[] = {
-	"shmem_inode_cache", "ext4_inode_cache", "objext_inode",
+	"shmem_inode_cache", "ext4_inode_cache",
 	"fsnotify_mark_connector", "inotify_inode_mark", "file_lock_ctx",
 	"lsm_inode_cache", "dentry",
 };
+
+/* objext's area caches, one per area size: objext_inode-16, -24, ... */
+static const char area_cache_prefix[] = "objext_inode-";
+
+static bool wanted(const char *name)
+{
+	if (!strncmp(name, area_cache_prefix, sizeof(area_cache_prefix) - 1))
+		return true;
+	for (size_t i = 0; i < sizeof(caches) / sizeof(caches[0]); i++)
+		if (!strcmp(name, caches[i]))
+			return true;
+	return false;
+}
 
 /* A /proc/slabinfo line, up to the number of slabs. */
 static const char slabinfo_format[] =
@@ -74,10 +87,9 @@ static void report(const char *percent)
 		if (sscanf(line, slabinfo_format, name, &active, &objs, &size,
 			   &perslab, &pages, &slabs) != 7)
 			continue;
-		for (size_t i = 0; i < sizeof(caches) / sizeof(caches[0]); i++)
-			if (!strcmp(name, caches[i]))
-				printf("memcurve %s slab %s %lu %lu %lu %lu\n",
-				       percent, name, objs, size, slabs, pages);
+		if (wanted(name))
+			printf("memcurve %s slab %s %lu %lu %lu %lu\n",
+			       percent, name, objs, size, slabs, pages);
 	}
 	fclose(f);
 	f = fopen("/proc/meminfo", "r");

@@ -14,7 +14,7 @@
 #
 # Bytes per file = growth, since before the files were made, of the slab
 # pages of the caches that hold inodes and their extensions (the
-# filesystem's inode cache, objext_inode, fsnotify_mark_connector,
+# filesystem's inode cache, objext_inode-*, fsnotify_mark_connector,
 # inotify_inode_mark, file_lock_ctx, lsm_inode_cache), divided by COUNT.
 # Dentries are the same on both kernels and are left out, as are the BPF
 # storage elements (kmalloc, the same on both); the Slab line of
@@ -82,7 +82,7 @@ bytes() {
 	tr -d '\r' < "$RES/memcurve-$1.log" | awk -v fs="$2" -v mode="$3" -v p="$4" -v n="$COUNT" '
 		$1 == "memcurve" && $2 == fs && $3 == mode && $5 == "slab" &&
 		($6 == (fs == "tmpfs" ? "shmem_inode_cache" : "ext4_inode_cache") ||
-		 $6 ~ /^(objext_inode|fsnotify_mark_connector|inotify_inode_mark|file_lock_ctx|lsm_inode_cache)$/) {
+		 $6 ~ /^(objext_inode-[0-9]+|fsnotify_mark_connector|inotify_inode_mark|file_lock_ctx|lsm_inode_cache)$/) {
 			b = $9 * $10 * 4096
 			if ($4 == "empty") before += b; else if ($4 == p) after += b
 		}
@@ -144,7 +144,7 @@ data=$RES/memcurve.dat
 	done
 	echo
 	echo "$COUNT files per filesystem; slab pages of the filesystem's inode cache," \
-		"objext_inode, fsnotify_mark_connector, inotify_inode_mark, file_lock_ctx" \
+		"objext_inode-*, fsnotify_mark_connector, inotify_inode_mark, file_lock_ctx" \
 		"and lsm_inode_cache," \
 		"growth since before the files were made."
 } | tee "$RES/memcurve.md"

@@ -78,8 +78,12 @@ per_object() {
 				"$(awk -v o="$o" -v b="$b" 'BEGIN { printf "%+.1f%%", (o / b - 1) * 100 }')"
 		done
 	done
-	for n in $CPUS; do
-		printf '| objext_inode | %s | | %s | |\n' "$n" "$(geometry objext_inode objext "$n")"
+	# objext's area caches, one per area size: objext_inode-16, -24, ...
+	for c in $(tr -d '\r' < "$RES/slabs-objext-${CPUS%% *}.log" |
+		awk '$1 == "slabinfo:" && $2 ~ /^objext_inode-/ { print $2 }' | sort -t- -k2n); do
+		for n in $CPUS; do
+			printf '| %s | %s | | %s | |\n' "$c" "$n" "$(geometry "$c" objext "$n")"
+		done
 	done
 	echo
 	echo "Kernels of make bench (VM config plus xfs), booted with slab_nomerge;" \

@@ -7,8 +7,9 @@
  * have cells (the area's presence word, its size and cell order), the
  * per-CPU counters, and the destructor calls of each teardown (once per
  * slot holding a value, in table order, with the value).  In some
- * teardowns every destructor also stores into a slot of the dying object,
- * which must fail while the values still read back.
+ * teardowns the destructors also store into a slot of the dying object:
+ * the values still read back, a new value fails, and a clear lands, after
+ * which the slot's destructor, if its turn has not come, is not called.
  */
 
 #include <stdlib.h>
@@ -69,6 +70,7 @@ static long model_areas[M_SLOTS], model_claimed[M_SLOTS];
 /* Destructor calls of the current teardown. */
 static struct mobj *dying;
 static int late_slot = -1;	/* slot the destructors store into */
+static bool late_cleared;	/* a destructor cleared it */
 static unsigned int nr_calls;
 static int call_slot[M_SLOTS];
 static void *call_value[M_SLOTS];
@@ -115,16 +117,26 @@ static void model_destroy(void *value, void *owner)
 	call_slot[nr_calls] = slot_of(value);
 	call_value[nr_calls] = value;
 	nr_calls++;
-	if (late_slot < 0)
+	if (late_slot < 0 || late_cleared)
 		return;
-	/* Reads answer, stores fail, while the destructors run. */
+	/* Reads answer while the destructors run. */
 	late = objext_get(&obj->ext, m_table[late_slot]);
 	if (late != model[obj->id].value[late_slot])
 		call_late_ok = false;
-	if (objext_cmpxchg(&obj->ext, m_table[late_slot], late,
-			   late ? NULL : &m_values[late_slot][0],
-			   GFP_KERNEL) != ERR_PTR(-ENOENT))
+	if (!late) {
+		/* A new value fails. */
+		if (objext_cmpxchg(&obj->ext, m_table[late_slot], NULL,
+				   &m_values[late_slot][0],
+				   GFP_KERNEL) != ERR_PTR(-ENOENT))
+			call_late_ok = false;
+		return;
+	}
+	/* A clear lands; a slot whose turn is still to come is skipped. */
+	if (objext_cmpxchg(&obj->ext, m_table[late_slot], late, NULL, 0) != late)
 		call_late_ok = false;
+	late_cleared = true;
+	if (late_slot > call_slot[nr_calls - 1])
+		model[obj->id].value[late_slot] = NULL;
 }
 
 static unsigned int popcount_cells(const struct mstate *m)
@@ -231,6 +243,7 @@ static bool step_destroy(unsigned int i)
 	dying = objs[i];
 	nr_calls = 0;
 	call_late_ok = true;
+	late_cleared = false;
 	late_slot = rnd(3) ? -1 : (int)rnd(M_SLOTS);
 	objext_destroy(&model_host, &objs[i]->ext, objs[i]);
 	dying = NULL;

@@ -43,9 +43,13 @@ mutant "objext_claimed() does not check that the area is still the object's" \
 mutant "teardown does not close the area to stores" \
 	's/WRITE_ONCE(ext->present, present | OBJEXT_DYING);/(void)0;/'
 mutant "stores ignore teardown" \
-	's/if (word == (unsigned long)OBJEXT_DEAD || (present \& OBJEXT_DYING)) {/if (word == (unsigned long)OBJEXT_DEAD) {/'
+	's/((present \& OBJEXT_DYING) \&\& (new || !(present \& bit)))) {/0) {/'
 mutant "stores into a torn-down object" \
-	's/if (word == (unsigned long)OBJEXT_DEAD || (present \& OBJEXT_DYING)) {/if (present \& OBJEXT_DYING) {/'
+	's/if (word == (unsigned long)OBJEXT_DEAD ||$/if (0 ||/'
+mutant "no clear during teardown" \
+	's/((present \& OBJEXT_DYING) \&\& (new || !(present \& bit)))) {/(present \& OBJEXT_DYING)) {/'
+mutant "a reserve makes a cell during teardown" \
+	's/((present \& OBJEXT_DYING) \&\& (new || !(present \& bit)))) {/((present \& OBJEXT_DYING) \&\& new)) {/'
 mutant "a store publishes an area sized for an older one" \
 	's/if (grown \&\& grown_for == present) {/if (grown \&\& (grown_for | 1)) {/'
 mutant "a new cell goes last, not in slot order" \
@@ -55,7 +59,7 @@ mutant "a new cell overwrites the next one" \
 mutant "destructors for cleared slots" \
 	's/if (value \&\& slot->destroy)/if (slot->destroy)/'
 mutant "destructors get the wrong cell" \
-	's/value = ext->cells\[cell++\];/value = ext->cells[cell]; cell++;/; s/value = ext->cells\[cell\]; cell++;/value = ext->cells[0]; cell++;/'
+	's/value = READ_ONCE(ext->cells\[cell++\]);/value = ext->cells[0]; cell++;/'
 mutant "a store in place lands in the wrong cell" \
 	's/WRITE_ONCE(ext->cells\[hweight_long(present \& (bit - 1))\],/WRITE_ONCE(ext->cells[0],/'
 mutant "NMI allocates" \

@@ -70,6 +70,12 @@ struct uobj {
 	} calls[OBJEXT_MAX_SLOTS];
 	/* If set, each destructor reads this slot back and stores into it. */
 	const struct objext_slot *store_in_dtor;
+	/* If set, each destructor clears this slot, recording the result. */
+	const struct objext_slot *clear_in_dtor;
+	void *cleared[OBJEXT_MAX_SLOTS];
+	/* If set, each destructor reserves this slot, recording the result. */
+	const struct objext_slot *reserve_in_dtor;
+	int reserved[OBJEXT_MAX_SLOTS];
 };
 
 static void unit_destroy(void *value, void *owner)
@@ -88,6 +94,17 @@ static void unit_destroy(void *value, void *owner)
 					       objext_get(&obj->ext, s),
 					       TOKEN(63), GFP_KERNEL);
 		}
+		if (obj->clear_in_dtor) {
+			const struct objext_slot *s = obj->clear_in_dtor;
+
+			obj->cleared[obj->nr_calls] =
+				objext_cmpxchg(&obj->ext, s,
+					       objext_get(&obj->ext, s), NULL, 0);
+		}
+		if (obj->reserve_in_dtor)
+			obj->reserved[obj->nr_calls] =
+				objext_reserve(&obj->ext, obj->reserve_in_dtor,
+					       GFP_KERNEL);
 	}
 	obj->nr_calls++;
 }
@@ -422,6 +439,36 @@ static void test_destroy(void)
 		CHECK_EQ(nr_claimed(&unit_host, i), 0);
 }
 
+/*
+ * A clear still lands during teardown (an owner unpublishing a value it
+ * frees), and a slot cleared before its turn gets no destructor call; a
+ * reservation, which would add a cell, fails.
+ */
+static void test_clear_during_teardown(void)
+{
+	struct uobj obj = {};
+
+	CHECK(!store(&obj, &unit_s0, NULL, TOKEN(0)));
+	CHECK(!store(&obj, &unit_s3, NULL, TOKEN(3)));
+	CHECK(!store(&obj, &unit_s5, NULL, TOKEN(5)));
+	obj.clear_in_dtor = &unit_s5;
+	obj.reserve_in_dtor = &unit_s1;
+	objext_destroy(&unit_host, &obj.ext, &obj);
+
+	/* s0's destructor cleared s5, so only s0 and s3 were destroyed. */
+	if (!CHECK_EQ(obj.nr_calls, 2))
+		return;
+	CHECK(obj.calls[0].value == TOKEN(0));
+	CHECK(obj.calls[1].value == TOKEN(3));
+	CHECK(obj.cleared[0] == TOKEN(5));
+	/* Clearing what reads NULL is no store. */
+	CHECK(!obj.cleared[1]);
+	CHECK_EQ(obj.reserved[0], -ENOENT);
+	CHECK_EQ(obj.reserved[1], -ENOENT);
+	CHECK(rcu_access_pointer(obj.ext) == OBJEXT_DEAD);
+	CHECK_EQ(nr_live(&unit_host), 0);
+}
+
 /* Teardown of an object that never had an area makes it final too. */
 static void test_destroy_without_area(void)
 {
@@ -698,6 +745,7 @@ void unit_tests(void)
 	test_run("unit: reserve", test_reserve);
 	test_run("unit: teardown", test_destroy);
 	test_run("unit: teardown without an area", test_destroy_without_area);
+	test_run("unit: a clear lands during teardown", test_clear_during_teardown);
 	test_run("unit: ENOMEM changes nothing", test_enomem);
 	test_run("unit: area changes while a store allocates",
 		 test_area_changes_during_alloc);
