@@ -108,9 +108,46 @@ static void inode_storage_test_recycled(struct kunit *test)
 	inode_storage_map_free(map);
 }
 
+/*
+ * Freeing a map while the inode's teardown has begun: unlinking the last
+ * element frees the storage after a grace period, and must clear the
+ * inode's slot first, or a reader (a tracing program on the dying inode,
+ * the slot's destructor) would find the freed storage.
+ */
+static void inode_storage_test_map_free_during_teardown(struct kunit *test)
+{
+	struct inode *inode = kunit_kzalloc(test, sizeof(*inode), GFP_KERNEL);
+	struct bpf_map *map = inode_storage_test_map(test);
+	struct bpf_local_storage_data *sdata;
+	struct bpf_local_storage *storage;
+	struct objext *ext;
+
+	KUNIT_ASSERT_NOT_NULL(test, inode);
+	sdata = inode_storage_test_update(inode, map, 1);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sdata);
+
+	/*
+	 * What objext_destroy() does first: close the area to new values.
+	 * The destructors would run next; free the map in between.
+	 */
+	ext = rcu_dereference_protected(inode->i_objext, true);
+	WRITE_ONCE(ext->present, ext->present | OBJEXT_DYING);
+	inode_storage_map_free(map);
+
+	/* Only compared, never used: before the fix, it was freed. */
+	rcu_read_lock();
+	storage = inode_storage_of(inode);
+	rcu_read_unlock();
+	KUNIT_EXPECT_NULL(test, storage);
+	objext_destroy(&inode_objext_host, &inode->i_objext, inode);
+	KUNIT_EXPECT_PTR_EQ(test, rcu_access_pointer(inode->i_objext),
+			    OBJEXT_DEAD);
+}
+
 static struct kunit_case inode_storage_test_cases[] = {
 	KUNIT_CASE(inode_storage_test_create_destroy),
 	KUNIT_CASE(inode_storage_test_recycled),
+	KUNIT_CASE(inode_storage_test_map_free_during_teardown),
 	{}
 };
 
