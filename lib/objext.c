@@ -26,12 +26,7 @@
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
-/*
- * Bounds of the slots defined with DEFINE_OBJEXT_SLOT(), which the linker
- * script gathers into one read-only-after-init array.
- */
-extern struct objext_slot __start___objext_slots[];
-extern struct objext_slot __stop___objext_slots[];
+#include "objext_internal.h"
 
 /* Initialised hosts, for debugfs. */
 static DEFINE_MUTEX(objext_hosts_lock);
@@ -98,6 +93,7 @@ static bool objext_lock(struct objext __rcu **extp, unsigned long *wordp,
 static void objext_unlock(struct objext __rcu **extp, unsigned long word,
 			  unsigned long flags)
 {
+	/* Pairs with the acquire of readers and of the next writer. */
 	smp_store_release((unsigned long __force *)extp, word);
 	local_irq_restore(flags);
 }
@@ -110,6 +106,7 @@ static void objext_unlock(struct objext __rcu **extp, unsigned long word,
  */
 static void objext_retire(struct objext *ext)
 {
+	/* Pairs with the smp_rmb() of readers; see above. */
 	smp_wmb();
 	kfree_rcu(ext, rcu);
 }
@@ -307,6 +304,7 @@ bool objext_claimed(struct objext __rcu *const *extp,
 	do {
 		ext = objext_word_area(objext_word(extp));
 		claimed = ext && (READ_ONCE(ext->present) & BIT(slot->index));
+		/* Pairs with objext_retire(): read the word, then recheck. */
 		smp_rmb();
 	} while (objext_word_area(objext_word(extp)) != ext);
 	rcu_read_unlock();

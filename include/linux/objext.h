@@ -224,11 +224,13 @@ static inline struct objext *objext_word_area(unsigned long word)
 static inline void *objext_cell(struct objext *ext, unsigned long present,
 				const struct objext_slot *slot)
 {
-	unsigned long bit = BIT(slot->index);
+	unsigned long bit = BIT(slot->index), below;
 
 	if (!(present & bit))
 		return NULL;
-	return READ_ONCE(ext->cells[hweight_long(present & (bit - 1))]);
+	/* Most areas have one cell: spare them the population count. */
+	below = present & (bit - 1);
+	return READ_ONCE(ext->cells[below ? hweight_long(below) : 0]);
 }
 
 /*

@@ -38,6 +38,8 @@ mutant "replaced area freed without a grace period" \
 	's/kfree_rcu(ext, rcu);/kfree(ext);/'
 mutant_h "readers do not check that the area is still the object's" \
 	's/} while (unlikely(objext_word_area(objext_word(extp)) != ext));/} while (0);/'
+mutant_h "readers take the first cell" \
+	's/ext->cells\[below ? hweight_long(below) : 0\]/ext->cells[0]/'
 mutant "objext_claimed() does not check that the area is still the object's" \
 	's/} while (objext_word_area(objext_word(extp)) != ext);/} while (0);/'
 mutant "teardown does not close the area to stores" \
