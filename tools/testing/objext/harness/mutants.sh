@@ -18,6 +18,8 @@ names=()
 scripts=()
 headers=()
 orig_h=../../../../include/linux/objext.h
+# objext.c's private header, which it includes from its own directory
+orig_internal=../../../../lib/objext_internal.h
 
 mutant() {
 	names+=("$1")
@@ -39,7 +41,7 @@ mutant "replaced area freed without a grace period" \
 mutant_h "readers do not check that the area is still the object's" \
 	's/} while (unlikely(objext_word_area(objext_word(extp)) != ext));/} while (0);/'
 mutant_h "readers take the first cell" \
-	's/ext->cells\[below ? hweight_long(below) : 0\]/ext->cells[0]/'
+	's/ext->cells\[below ? hweight_long(below) : 0\]/ext->cells[below ? 0 : 0]/'
 mutant "objext_claimed() does not check that the area is still the object's" \
 	's/} while (objext_word_area(objext_word(extp)) != ext);/} while (0);/'
 mutant "teardown does not close the area to stores" \
@@ -103,6 +105,7 @@ try() {
 
 	mkdir -p "$dir"
 	cp "$orig" "$dir/objext.c"
+	cp "$orig_internal" "$dir/"
 	if [ -n "$4" ]; then
 		# Everything includes the header: no object to reuse.
 		mkdir -p "$dir/inc/linux"
@@ -136,6 +139,7 @@ try() {
 # The unmodified file must pass, or nothing below means anything.
 mkdir -p "$tmp/base"
 cp "$orig" "$tmp/base/objext.c"
+cp "$orig_internal" "$tmp/base/"
 [ -d objext-build-asan ] && cp -pr objext-build-asan "$tmp/base/"
 if ! build "$tmp/base"; then
 	cat "$tmp/base/build.log"
