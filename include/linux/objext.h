@@ -221,32 +221,40 @@ static inline struct objext *objext_word_area(unsigned long word)
 }
 
 /* The value of @slot in @ext, with @present read from it. */
-static inline void *objext_cell(struct objext *ext, unsigned long present,
-				const struct objext_slot *slot)
+static __always_inline void *objext_cell(struct objext *ext,
+					 unsigned long present,
+					 const struct objext_slot *slot)
 {
 	unsigned long bit = BIT(slot->index), below;
 
+	/* Most areas have one cell, the one asked for. */
+	if (likely(present == bit))
+		return READ_ONCE(ext->cells[0]);
 	if (!(present & bit))
 		return NULL;
-	/* Most areas have one cell: spare them the population count. */
+	/* A slot with no cell below its own spares the population count. */
 	below = present & (bit - 1);
 	return READ_ONCE(ext->cells[below ? hweight_long(below) : 0]);
 }
 
 /*
  * objext_get() for an object that had an area: a writer may replace it at
- * any time, and RCU keeps the old one around until we are done, so read
- * the cell and make sure the area was still the object's afterwards.
+ * any time, and RCU keeps the old one around until we are done, so load
+ * the pointer under RCU, read the cell and make sure the pointer had not
+ * moved on meanwhile (a writer that only held the lock costs a second
+ * pass).
  */
-static inline void *__objext_get(struct objext __rcu *const *extp,
-				 const struct objext_slot *slot)
+static __always_inline void *__objext_get(struct objext __rcu *const *extp,
+					  const struct objext_slot *slot)
 {
+	unsigned long word, again;
 	struct objext *ext;
 	void *value;
 
 	rcu_read_lock();
-	do {
-		ext = objext_word_area(objext_word(extp));
+	word = objext_word(extp);
+	for (;;) {
+		ext = objext_word_area(word);
 		if (!ext) {
 			value = NULL;
 			break;
@@ -254,7 +262,11 @@ static inline void *__objext_get(struct objext __rcu *const *extp,
 		value = objext_cell(ext, READ_ONCE(ext->present), slot);
 		/* Paired with the release that published a replacement. */
 		smp_rmb();
-	} while (unlikely(objext_word_area(objext_word(extp)) != ext));
+		again = objext_word(extp);
+		if (likely(again == word))
+			break;
+		word = again;
+	}
 	rcu_read_unlock();
 	return value;
 }
@@ -281,6 +293,22 @@ static inline void *objext_get(struct objext __rcu *const *extp,
 	if (likely(objext_word(extp) <= (unsigned long)OBJEXT_DEAD))
 		return NULL;
 	return __objext_get(extp, slot);
+}
+
+/**
+ * objext_has_area() - Test whether an object may hold values.
+ * @extp: The object's extension pointer.
+ *
+ * One load: for fast paths that skip work for objects without any value,
+ * before they look up a slot.  An object holding a value has an area; an
+ * object with an area may hold no value in a given slot.
+ *
+ * Context: Any context.
+ * Return: true if the object has an extension area.
+ */
+static inline bool objext_has_area(struct objext __rcu *const *extp)
+{
+	return objext_word(extp) > (unsigned long)OBJEXT_DEAD;
 }
 
 /**

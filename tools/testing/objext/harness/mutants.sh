@@ -39,7 +39,9 @@ mutant "unused area not freed" \
 mutant "replaced area freed without a grace period" \
 	's/kfree_rcu(ext, rcu);/kfree(ext);/'
 mutant_h "readers do not check that the area is still the object's" \
-	's/} while (unlikely(objext_word_area(objext_word(extp)) != ext));/} while (0);/'
+	's/if (likely(again == word))/if (1)/'
+mutant_h "readers take the first cell of any area with the slot" \
+	's/if (likely(present == bit))/if (likely(present \& bit))/'
 mutant_h "readers take the first cell" \
 	's/ext->cells\[below ? hweight_long(below) : 0\]/ext->cells[below ? 0 : 0]/'
 mutant "objext_claimed() does not check that the area is still the object's" \
