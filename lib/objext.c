@@ -111,6 +111,64 @@ static void objext_retire(struct objext *ext)
 	kfree_rcu(ext, rcu);
 }
 
+/* The value of @slot in @ext, with @present read from it. */
+static __always_inline void *objext_cell(struct objext *ext,
+					 unsigned long present,
+					 const struct objext_slot *slot)
+{
+	unsigned long bit = BIT(slot->index), below;
+
+	/* Most areas have one cell, the one asked for. */
+	if (likely(present == bit))
+		return READ_ONCE(ext->cells[0]);
+	if (!(present & bit))
+		return NULL;
+	/* A slot with no cell below its own spares the population count. */
+	below = present & (bit - 1);
+	return READ_ONCE(ext->cells[below ? hweight_long(below) : 0]);
+}
+
+/**
+ * __objext_get() - Slow path of objext_get(), for an object with an area.
+ * @extp: The object's extension pointer.
+ * @slot: The slot.
+ *
+ * A writer may replace the area at any time, and RCU keeps the old one
+ * around until we are done: load the pointer under RCU, read the cell,
+ * and make sure the pointer had not moved on meanwhile (a writer that
+ * only held the lock costs a second pass).  Call objext_get() instead.
+ *
+ * Context: As for objext_get().
+ * Return: As objext_get().
+ */
+void *__objext_get(struct objext __rcu *const *extp,
+		   const struct objext_slot *slot)
+{
+	unsigned long word, again;
+	struct objext *ext;
+	void *value;
+
+	rcu_read_lock();
+	word = objext_word(extp);
+	for (;;) {
+		ext = objext_word_area(word);
+		if (!ext) {
+			value = NULL;
+			break;
+		}
+		value = objext_cell(ext, READ_ONCE(ext->present), slot);
+		/* Paired with the release that published a replacement. */
+		smp_rmb();
+		again = objext_word(extp);
+		if (likely(again == word))
+			break;
+		word = again;
+	}
+	rcu_read_unlock();
+	return value;
+}
+EXPORT_SYMBOL_GPL(__objext_get);
+
 static void objext_count(struct objext_host *host, unsigned int i, long n)
 {
 	this_cpu_add(host->counts[i], n);

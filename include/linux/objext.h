@@ -220,56 +220,8 @@ static inline struct objext *objext_word_area(unsigned long word)
 	return word > (unsigned long)OBJEXT_DEAD ? (struct objext *)word : NULL;
 }
 
-/* The value of @slot in @ext, with @present read from it. */
-static __always_inline void *objext_cell(struct objext *ext,
-					 unsigned long present,
-					 const struct objext_slot *slot)
-{
-	unsigned long bit = BIT(slot->index), below;
-
-	/* Most areas have one cell, the one asked for. */
-	if (likely(present == bit))
-		return READ_ONCE(ext->cells[0]);
-	if (!(present & bit))
-		return NULL;
-	/* A slot with no cell below its own spares the population count. */
-	below = present & (bit - 1);
-	return READ_ONCE(ext->cells[below ? hweight_long(below) : 0]);
-}
-
-/*
- * objext_get() for an object that had an area: a writer may replace it at
- * any time, and RCU keeps the old one around until we are done, so load
- * the pointer under RCU, read the cell and make sure the pointer had not
- * moved on meanwhile (a writer that only held the lock costs a second
- * pass).
- */
-static __always_inline void *__objext_get(struct objext __rcu *const *extp,
-					  const struct objext_slot *slot)
-{
-	unsigned long word, again;
-	struct objext *ext;
-	void *value;
-
-	rcu_read_lock();
-	word = objext_word(extp);
-	for (;;) {
-		ext = objext_word_area(word);
-		if (!ext) {
-			value = NULL;
-			break;
-		}
-		value = objext_cell(ext, READ_ONCE(ext->present), slot);
-		/* Paired with the release that published a replacement. */
-		smp_rmb();
-		again = objext_word(extp);
-		if (likely(again == word))
-			break;
-		word = again;
-	}
-	rcu_read_unlock();
-	return value;
-}
+void *__objext_get(struct objext __rcu *const *extp,
+		   const struct objext_slot *slot);
 
 /**
  * objext_get() - Read the value of a slot of an object.
@@ -287,8 +239,8 @@ static __always_inline void *__objext_get(struct objext __rcu *const *extp,
  * the value's target alive is the slot owner's business.
  * Return: The slot's value, or %NULL.
  */
-static inline void *objext_get(struct objext __rcu *const *extp,
-			       const struct objext_slot *slot)
+static __always_inline void *objext_get(struct objext __rcu *const *extp,
+					const struct objext_slot *slot)
 {
 	if (likely(objext_word(extp) <= (unsigned long)OBJEXT_DEAD))
 		return NULL;

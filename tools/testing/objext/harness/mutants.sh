@@ -38,11 +38,13 @@ mutant "unused area not freed" \
 	'/^\tif (grown)$/{n;s/kmem_cache_free(host->caches\[grown_nr - 1\], grown);/(void)0;/}'
 mutant "replaced area freed without a grace period" \
 	's/kfree_rcu(ext, rcu);/kfree(ext);/'
-mutant_h "readers do not check that the area is still the object's" \
+mutant_h "a torn-down object has an area" \
+	's/return objext_word(extp) > (unsigned long)OBJEXT_DEAD;/return objext_word(extp) >= (unsigned long)OBJEXT_DEAD;/'
+mutant "readers do not check that the area is still the object's" \
 	's/if (likely(again == word))/if (1)/'
-mutant_h "readers take the first cell of any area with the slot" \
+mutant "readers take the first cell of any area with the slot" \
 	's/if (likely(present == bit))/if (likely(present \& bit))/'
-mutant_h "readers take the first cell" \
+mutant "readers take the first cell" \
 	's/ext->cells\[below ? hweight_long(below) : 0\]/ext->cells[below ? 0 : 0]/'
 mutant "objext_claimed() does not check that the area is still the object's" \
 	's/} while (objext_word_area(objext_word(extp)) != ext);/} while (0);/'

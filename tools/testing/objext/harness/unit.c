@@ -475,13 +475,16 @@ static void test_destroy_without_area(void)
 	struct uobj obj = {};
 	long allocs = shim_nr_allocs();
 
+	CHECK(!objext_has_area(&obj.ext));
 	objext_destroy(&unit_host, &obj.ext, &obj);
 	CHECK(rcu_access_pointer(obj.ext) == OBJEXT_DEAD);
+	CHECK(!objext_has_area(&obj.ext));
 	CHECK(store(&obj, &unit_s0, NULL, TOKEN(0)) == ERR_PTR(-ENOENT));
 	CHECK_EQ(shim_nr_allocs(), allocs);
 	/* A host that reuses objects resets the pointer: a new life. */
 	RCU_INIT_POINTER(obj.ext, NULL);
 	CHECK(!store(&obj, &unit_s0, NULL, TOKEN(0)));
+	CHECK(objext_has_area(&obj.ext));
 	objext_destroy(&unit_host, &obj.ext, &obj);
 	CHECK_EQ(obj.nr_calls, 1);
 }
