@@ -57,8 +57,13 @@ EXPORT_SYMBOL_IF_KUNIT(objext_alloc_area);
  * Take the object's lock: bit 0 of its pointer, as hlist_bl_lock() does,
  * with interrupts off, so that an interrupt handler storing into the same
  * object (a BPF program in softirq, say) cannot spin on its own CPU's
- * holder.  In NMI context only try once.  Returns false if it could not,
- * with interrupts as they were; otherwise the pointer word in *@wordp.
+ * holder.  In NMI context only try once.  A torn-down object's pointer
+ * (OBJEXT_DEAD) is never locked: its host may reset it to NULL at any
+ * time for a new life (XFS recycling an inode under RCU path walkers),
+ * and an unlock must not write the old life's word over the new one.
+ * Returns false, with interrupts as they were, if it could not (*@wordp
+ * is then OBJEXT_DEAD for a torn-down object); otherwise true, with the
+ * pointer word in *@wordp.
  */
 static bool objext_lock(struct objext __rcu **extp, unsigned long *wordp,
 			unsigned long *flags)
@@ -69,6 +74,11 @@ static bool objext_lock(struct objext __rcu **extp, unsigned long *wordp,
 	local_irq_save(*flags);
 	word = READ_ONCE(*lockp);
 	for (;;) {
+		if (word == (unsigned long)OBJEXT_DEAD) {
+			local_irq_restore(*flags);
+			*wordp = word;
+			return false;
+		}
 		if (!(word & OBJEXT_LOCKED)) {
 			if (try_cmpxchg(lockp, &word, word | OBJEXT_LOCKED))
 				break;
@@ -222,7 +232,13 @@ static void *objext_store(struct objext __rcu **extp,
 
 	for (;;) {
 		if (!objext_lock(extp, &word, &flags)) {
-			ret = ERR_PTR(-EBUSY);
+			/* A torn-down object reads NULL and takes no value. */
+			if (word != (unsigned long)OBJEXT_DEAD)
+				ret = ERR_PTR(-EBUSY);
+			else if (old || (!new && !reserve))
+				ret = NULL;
+			else
+				ret = ERR_PTR(-ENOENT);
 			break;
 		}
 		ext = objext_word_area(word);
@@ -235,10 +251,10 @@ static void *objext_store(struct objext __rcu **extp,
 		/*
 		 * Once teardown has begun, only a clear of a value lands: an
 		 * owner that frees its value (BPF map teardown, say) must be
-		 * able to unpublish it first.
+		 * able to unpublish it first.  (A torn-down object, never
+		 * locked, was dealt with above.)
 		 */
-		if (word == (unsigned long)OBJEXT_DEAD ||
-		    ((present & OBJEXT_DYING) && (new || !(present & bit)))) {
+		if ((present & OBJEXT_DYING) && (new || !(present & bit))) {
 			objext_unlock(extp, word, flags);
 			ret = ERR_PTR(-ENOENT);
 			break;
@@ -297,7 +313,9 @@ static void *objext_store(struct objext __rcu **extp,
  * value stored before it is passed to the slot's destructor, and a store
  * after it fails, so that no value outlives the object unseen.  Clearing
  * a value (@new %NULL) still lands, so that an owner freeing the value
- * can unpublish it first; the slot's destructor then does not get it.
+ * can unpublish it first.  The slot's destructor may have got the value
+ * already: such an owner frees it after an RCU grace period and
+ * synchronises with its destructor, as BPF local storage does.
  *
  * Context: Any context but NMI, where it fails with -EBUSY if another
  * CPU or the interrupted code holds the object's lock or an area must
@@ -390,9 +408,11 @@ void __objext_destroy(struct objext_host *host, struct objext __rcu **extp,
 	/*
 	 * Close the area to stores: a store that took the lock first is
 	 * in the values the destructors get, any later one fails.  An
-	 * object without an area is made final right away.
+	 * object without an area is made final right away; one made final
+	 * already (a second call) is left alone.
 	 */
-	objext_lock(extp, &word, &flags);
+	if (!objext_lock(extp, &word, &flags))
+		return;
 	ext = objext_word_area(word);
 	if (!ext) {
 		objext_unlock(extp, (unsigned long)OBJEXT_DEAD, flags);
@@ -407,7 +427,8 @@ void __objext_destroy(struct objext_host *host, struct objext __rcu **extp,
 	 * cleared.  Destructors run with the area still attached: generic
 	 * code they call back into (BPF local storage, say) may read the
 	 * slot through the object.  Each gets the value its slot holds
-	 * when its turn comes.
+	 * when its turn comes, under RCU: an owner that clears its value
+	 * meanwhile frees it after a grace period.
 	 */
 	for (i = 0; i < host->nr_slots; i++) {
 		const struct objext_slot *slot = host->slots[i];
@@ -415,9 +436,11 @@ void __objext_destroy(struct objext_host *host, struct objext __rcu **extp,
 
 		if (!(present & BIT(i)))
 			continue;
+		rcu_read_lock();
 		value = READ_ONCE(ext->cells[cell++]);
 		if (value && slot->destroy)
 			slot->destroy(value, owner);
+		rcu_read_unlock();
 		objext_count(host, host->nr_slots + i, -1);
 	}
 

@@ -271,15 +271,16 @@ static inline bool objext_has_area(struct objext __rcu *const *extp)
  *
  * Closes the object to new values, then runs the destructor of every
  * slot that holds a value once, in slot-table order, with the value the
- * slot holds when its turn comes.  While they run, objext_get() still
+ * slot holds when its turn comes, in an RCU read-side critical section:
+ * destructors must not sleep.  While they run, objext_get() still
  * returns the values, and objext_cmpxchg() fails unless it clears a
  * value.  Then the area is detached and freed after an RCU grace period.
  * Afterwards the object has no area and nothing can be stored into it,
  * whether or not it had an area; reinitialise the pointer to NULL to
  * reuse the object.
  *
- * Context: Any context the destructors allow, but not NMI.  Called once
- * per object.
+ * Context: Any context but NMI.  Called once per object; a second call
+ * does nothing.
  */
 static inline void objext_destroy(struct objext_host *host,
 				  struct objext __rcu **extp, void *owner)

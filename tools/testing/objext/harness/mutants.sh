@@ -51,13 +51,13 @@ mutant "objext_claimed() does not check that the area is still the object's" \
 mutant "teardown does not close the area to stores" \
 	's/WRITE_ONCE(ext->present, present | OBJEXT_DYING);/(void)0;/'
 mutant "stores ignore teardown" \
-	's/((present \& OBJEXT_DYING) \&\& (new || !(present \& bit)))) {/0) {/'
+	's/if ((present \& OBJEXT_DYING) \&\& (new || !(present \& bit))) {/if (0) {/'
 mutant "stores into a torn-down object" \
-	's/if (word == (unsigned long)OBJEXT_DEAD ||$/if (0 ||/'
+	's/if (word == (unsigned long)OBJEXT_DEAD) {/if (0) {/'
 mutant "no clear during teardown" \
-	's/((present \& OBJEXT_DYING) \&\& (new || !(present \& bit)))) {/(present \& OBJEXT_DYING)) {/'
+	's/if ((present \& OBJEXT_DYING) \&\& (new || !(present \& bit))) {/if (present \& OBJEXT_DYING) {/'
 mutant "a reserve makes a cell during teardown" \
-	's/((present \& OBJEXT_DYING) \&\& (new || !(present \& bit)))) {/((present \& OBJEXT_DYING) \&\& new)) {/'
+	's/if ((present \& OBJEXT_DYING) \&\& (new || !(present \& bit))) {/if ((present \& OBJEXT_DYING) \&\& new) {/'
 mutant "a store publishes an area sized for an older one" \
 	's/if (grown \&\& grown_for == present) {/if (grown \&\& (grown_for | 1)) {/'
 mutant "a new cell goes last, not in slot order" \

@@ -99,6 +99,12 @@ struct sobj {
 struct token {
 	unsigned long obj_id;
 	unsigned int slot;
+	/*
+	 * A writer that clears a token during teardown and the slot's
+	 * destructor may both get it: the first to put it frees it, as BPF
+	 * local storage settles that under its lock.
+	 */
+	unsigned long put;
 	struct rcu_head rcu;
 };
 
@@ -135,6 +141,7 @@ static struct token *token_new(struct sobj *obj, unsigned int slot)
 		abort();
 	t->obj_id = obj->id;
 	t->slot = slot;
+	t->put = 0;
 	atomic_long_inc(&nr_tokens);
 	return t;
 }
@@ -147,7 +154,7 @@ static void token_free_rcu(struct rcu_head *head)
 /* Readers may still look at it: free after a grace period. */
 static void token_put(struct token *t)
 {
-	if (!t)
+	if (!t || xchg(&t->put, 1))
 		return;
 	atomic_long_inc(&nr_token_frees);
 	call_rcu(&t->rcu, token_free_rcu);
@@ -161,11 +168,12 @@ static bool token_valid(struct token *t, struct sobj *obj, unsigned int s)
 static void stress_destroy(void *value, void *owner)
 {
 	struct sobj *obj = owner;
-	struct token *t = value;
+	struct token *t = value, *cur;
 	unsigned int s = t->slot;
 
-	if (!token_valid(t, obj, s) ||
-	    objext_get(&obj->ext, s_table[s]) != value)
+	/* The slot holds the value, or NULL if a writer cleared it since. */
+	cur = objext_get(&obj->ext, s_table[s]);
+	if (!token_valid(t, obj, s) || (cur && cur != value))
 		stress_error("destructor of obj %lu got a wrong value",
 			     obj->id);
 	atomic_long_inc(&nr_destroyed);
