@@ -2,10 +2,10 @@
 /*
  * objext: lazily allocated extension slots for long-lived kernel objects.
  *
- * The read side is inline in <linux/objext.h>; this file has the write
- * side (stores, which allocate and replace areas, and teardown), the
- * boot-time set-up of each host type and its debugfs view.  See
- * Documentation/core-api/objext.rst.
+ * <linux/objext.h> has the inline test for an area; this file has the
+ * rest of the read side, the write side (stores, which allocate and
+ * replace areas, and teardown), the boot-time set-up of each host type
+ * and its debugfs view.  See Documentation/core-api/objext.rst.
  */
 
 #include <linux/debugfs.h>
@@ -121,21 +121,32 @@ static void objext_retire(struct objext *ext)
 	kfree_rcu(ext, rcu);
 }
 
+/*
+ * Index of the cell of the slot whose presence bit is @bit, in an area
+ * with presence word @present: the number of cells below it.
+ */
+static __always_inline unsigned int objext_cell_index(unsigned long present,
+						      unsigned long bit)
+{
+	unsigned long below = present & (bit - 1);
+
+	/* A slot with no cell below its own spares the population count. */
+	return below ? hweight_long(below) : 0;
+}
+
 /* The value of @slot in @ext, with @present read from it. */
 static __always_inline void *objext_cell(struct objext *ext,
 					 unsigned long present,
 					 const struct objext_slot *slot)
 {
-	unsigned long bit = BIT(slot->index), below;
+	unsigned long bit = BIT(slot->index);
 
 	/* Most areas have one cell, the one asked for. */
 	if (likely(present == bit))
 		return READ_ONCE(ext->cells[0]);
 	if (!(present & bit))
 		return NULL;
-	/* A slot with no cell below its own spares the population count. */
-	below = present & (bit - 1);
-	return READ_ONCE(ext->cells[below ? hweight_long(below) : 0]);
+	return READ_ONCE(ext->cells[objext_cell_index(present, bit)]);
 }
 
 /**
@@ -195,7 +206,7 @@ static void objext_grow(struct objext __rcu **extp, struct objext *ext,
 	struct objext_host *host = slot->host;
 	unsigned long present = ext ? ext->present : 0;
 	unsigned long bit = BIT(slot->index);
-	unsigned int below = hweight_long(present & (bit - 1));
+	unsigned int below = objext_cell_index(present, bit);
 	unsigned int nr = hweight_long(present);
 
 	grown->present = present | bit;
@@ -260,7 +271,7 @@ static void *objext_store(struct objext __rcu **extp,
 			break;
 		}
 		if (present & bit) {
-			WRITE_ONCE(ext->cells[hweight_long(present & (bit - 1))],
+			WRITE_ONCE(ext->cells[objext_cell_index(present, bit)],
 				   new);
 			objext_unlock(extp, word, flags);
 			break;

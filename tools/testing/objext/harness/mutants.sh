@@ -44,8 +44,8 @@ mutant "readers do not check that the area is still the object's" \
 	's/if (likely(again == word))/if (1)/'
 mutant "readers take the first cell of any area with the slot" \
 	's/if (likely(present == bit))/if (likely(present \& bit))/'
-mutant "readers take the first cell" \
-	's/ext->cells\[below ? hweight_long(below) : 0\]/ext->cells[below ? 0 : 0]/'
+mutant "the cell index ignores the cells below" \
+	's/return below ? hweight_long(below) : 0;/return below ? 0 : 0;/'
 mutant "objext_claimed() does not check that the area is still the object's" \
 	's/} while (objext_word_area(objext_word(extp)) != ext);/} while (0);/'
 mutant "teardown does not close the area to stores" \
@@ -61,7 +61,7 @@ mutant "a reserve makes a cell during teardown" \
 mutant "a store publishes an area sized for an older one" \
 	's/if (grown \&\& grown_for == present) {/if (grown \&\& (grown_for | 1)) {/'
 mutant "a new cell goes last, not in slot order" \
-	's/unsigned int below = hweight_long(present \& (bit - 1));/unsigned int below = hweight_long(present);/'
+	's/unsigned int below = objext_cell_index(present, bit);/unsigned int below = hweight_long(present);/'
 mutant "a new cell overwrites the next one" \
 	's/memcpy(grown->cells + below + 1, ext->cells + below,/memcpy(grown->cells + below, ext->cells + below,/'
 mutant "destructors for cleared slots" \
@@ -69,7 +69,7 @@ mutant "destructors for cleared slots" \
 mutant "destructors get the wrong cell" \
 	's/value = READ_ONCE(ext->cells\[cell++\]);/value = ext->cells[0]; cell++;/'
 mutant "a store in place lands in the wrong cell" \
-	's/WRITE_ONCE(ext->cells\[hweight_long(present \& (bit - 1))\],/WRITE_ONCE(ext->cells[0],/'
+	's/WRITE_ONCE(ext->cells\[objext_cell_index(present, bit)\],/WRITE_ONCE(ext->cells[0],/'
 mutant "NMI allocates" \
 	'/^\t\tif (in_nmi()) {$/{n;s/ret = ERR_PTR(-EBUSY);/goto nmi_alloc;/};s/^\t\tgrown_for = present;$/nmi_alloc:\n&/'
 mutant "reserve makes no cell" \
