@@ -16,6 +16,7 @@
 #include <linux/minmax.h>
 #include <linux/mutex.h>
 #include <linux/objext.h>
+#include <linux/overflow.h>
 #include <linux/stddef.h>
 #include <linux/percpu.h>
 #include <linux/processor.h>
@@ -28,6 +29,9 @@
 
 #include "objext_internal.h"
 
+/* Areas leave the low three bits of the object's pointer to its flags. */
+#define OBJEXT_AREA_ALIGN	8
+
 /* Initialised hosts, for debugfs. */
 static DEFINE_MUTEX(objext_hosts_lock);
 static LIST_HEAD(objext_hosts);
@@ -36,12 +40,11 @@ static struct dentry *objext_debugfs_dir;
 /*
  * Size of an area with @nr cells: the presence word and the cells, never
  * less than the RCU head that overlays them once the area is retired.
- * (struct_size() would count the RCU head and the cells both.)
  */
 static size_t objext_area_size(unsigned int nr)
 {
-	return max(offsetof(struct objext, cells) + nr * sizeof(void *),
-		   sizeof(struct objext));
+	return max(struct_size_t(struct objext, cells, nr),
+		   sizeof(struct rcu_head));
 }
 
 /* Only a KUnit test redirects this, to make the allocation fail. */
@@ -109,16 +112,24 @@ static void objext_unlock(struct objext __rcu **extp, unsigned long word,
 }
 
 /*
- * Free @ext after an RCU grace period, once it is no longer the object's.
- * The RCU head overwrites what readers of @ext may still read: order
- * that after the store that made the object's pointer move on, so that a
- * reader that read garbage also sees the pointer changed (__objext_get()).
+ * Free @ext, an area with @nr cells, after an RCU grace period, once it
+ * is no longer the object's.  The RCU head goes in the area's last two
+ * words, so that it leaves the presence word of an area with more than
+ * one cell as it was: a reader that still computes a cell index from it
+ * stays within the area.  (An area with one cell is marked in the
+ * object's pointer, and its readers compute no index.)  The head
+ * overwrites what readers of @ext may still read: order that after the
+ * store that made the object's pointer move on, so that a reader that
+ * read garbage also sees the pointer changed (__objext_get()).
  */
-static void objext_retire(struct objext *ext)
+static void objext_retire(struct objext *ext, unsigned int nr)
 {
+	void *head = (void *)ext + objext_area_size(nr) -
+		     sizeof(struct rcu_head);
+
 	/* Pairs with the smp_rmb() of readers; see above. */
 	smp_wmb();
-	kfree_rcu(ext, rcu);
+	kvfree_call_rcu(head, ext);
 }
 
 /*
@@ -134,19 +145,18 @@ static __always_inline unsigned int objext_cell_index(unsigned long present,
 	return below ? hweight_long(below) : 0;
 }
 
-/* The value of @slot in @ext, with @present read from it. */
-static __always_inline void *objext_cell(struct objext *ext,
-					 unsigned long present,
-					 const struct objext_slot *slot)
+/*
+ * The value of @slot in @ext, with @present read from it, for a caller
+ * that holds the object's lock: @ext is the object's area.
+ */
+static void *objext_cell(struct objext *ext, unsigned long present,
+			 const struct objext_slot *slot)
 {
 	unsigned long bit = BIT(slot->index);
 
-	/* Most areas have one cell, the one asked for. */
-	if (likely(present == bit))
-		return READ_ONCE(ext->cells[0]);
 	if (!(present & bit))
 		return NULL;
-	return READ_ONCE(ext->cells[objext_cell_index(present, bit)]);
+	return ext->cells[objext_cell_index(present, bit)];
 }
 
 /**
@@ -165,7 +175,7 @@ static __always_inline void *objext_cell(struct objext *ext,
 void *__objext_get(struct objext __rcu *const *extp,
 		   const struct objext_slot *slot)
 {
-	unsigned long word, again;
+	unsigned long bit = BIT(slot->index), word, again, present;
 	struct objext *ext;
 	void *value;
 
@@ -177,7 +187,18 @@ void *__objext_get(struct objext __rcu *const *extp,
 			value = NULL;
 			break;
 		}
-		value = objext_cell(ext, READ_ONCE(ext->present), slot);
+		present = READ_ONCE(ext->present);
+		/*
+		 * Most areas have one cell.  Its presence word may be an RCU
+		 * head's pointer already: read the cell, never past it.
+		 */
+		if (likely(word & OBJEXT_ONE_CELL))
+			value = present & bit ? READ_ONCE(ext->cells[0]) : NULL;
+		else if (present & bit)
+			value = READ_ONCE(ext->cells[objext_cell_index(present,
+								       bit)]);
+		else
+			value = NULL;
 		/* Paired with the release that published a replacement. */
 		smp_rmb();
 		again = objext_word(extp);
@@ -216,11 +237,12 @@ static void objext_grow(struct objext __rcu **extp, struct objext *ext,
 		       (nr - below) * sizeof(void *));
 	}
 	grown->cells[below] = new;
-	objext_unlock(extp, (unsigned long)grown, flags);
+	objext_unlock(extp, (unsigned long)grown | (nr ? 0 : OBJEXT_ONE_CELL),
+		      flags);
 
 	if (ext) {
 		objext_count(host, nr - 1, -1);
-		objext_retire(ext);
+		objext_retire(ext, nr);
 	}
 	objext_count(host, nr, 1);
 	objext_count(host, host->nr_slots + slot->index, 1);
@@ -458,7 +480,7 @@ void __objext_destroy(struct objext_host *host, struct objext __rcu **extp,
 	objext_lock(extp, &word, &flags);
 	objext_unlock(extp, (unsigned long)OBJEXT_DEAD, flags);
 	objext_count(host, cell - 1, -1);
-	objext_retire(ext);
+	objext_retire(ext, cell);
 }
 EXPORT_SYMBOL_GPL(__objext_destroy);
 
@@ -586,7 +608,7 @@ static int objext_create_caches(struct objext_host *host)
 		if (!host->cache_names[i])
 			return -ENOMEM;
 		host->caches[i] = kmem_cache_create(host->cache_names[i], size,
-						    __alignof__(struct objext),
+						    OBJEXT_AREA_ALIGN,
 						    SLAB_ACCOUNT | SLAB_NO_MERGE,
 						    NULL);
 		if (!host->caches[i])

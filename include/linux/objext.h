@@ -46,12 +46,13 @@ struct kmem_cache;
 
 /*
  * The object's pointer: an area, NULL, or OBJEXT_DEAD, with bit 0 set
- * while a writer holds the object's lock.  Areas are at least 8-byte
- * aligned.
+ * while a writer holds the object's lock and bit 2 set if the area has
+ * one cell.  Areas are 8-byte aligned.
  */
 #define OBJEXT_LOCKED		1UL
 #define OBJEXT_DEAD		((struct objext *)2UL)
-#define OBJEXT_PTR_MASK		(~3UL)
+#define OBJEXT_ONE_CELL		4UL
+#define OBJEXT_PTR_MASK		(~7UL)
 
 /* The presence word's top bit: teardown has begun, nothing is stored. */
 #define OBJEXT_DYING		BIT(BITS_PER_LONG - 1)
@@ -62,20 +63,17 @@ struct kmem_cache;
  * @present: Bit n is set if the slot with index n has a cell;
  *	%OBJEXT_DYING once teardown has begun.
  * @cells: One value per bit set in @present, in index order.
- * @rcu: Frees the area after an RCU grace period, once it is no longer
- *	the object's.  It overlays @present and the first cell, which only
- *	readers still look at then, and they find the area replaced.
+ *
+ * Once the area is no longer the object's, an RCU head in its last two
+ * words frees it after a grace period: the last two cells, or @present
+ * and the cell of an area with one.  Only readers still look at them
+ * then, and they find the area replaced.
  *
  * Private to objext.
  */
 struct objext {
-	union {
-		struct {
-			unsigned long present;
-			void *cells[];
-		};
-		struct rcu_head rcu;
-	};
+	unsigned long present;
+	void *cells[];
 };
 
 /**

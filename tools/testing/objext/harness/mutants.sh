@@ -37,13 +37,17 @@ mutant_h() {
 mutant "unused area not freed" \
 	'/^\tif (grown)$/{n;s/kmem_cache_free(host->caches\[grown_nr - 1\], grown);/(void)0;/}'
 mutant "replaced area freed without a grace period" \
-	's/kfree_rcu(ext, rcu);/kfree(ext);/'
+	's/kvfree_call_rcu(head, ext);/(void)head; kfree(ext);/'
 mutant_h "a torn-down object has an area" \
 	's/return objext_word(extp) > (unsigned long)OBJEXT_DEAD;/return objext_word(extp) >= (unsigned long)OBJEXT_DEAD;/'
 mutant "readers do not check that the area is still the object's" \
 	's/if (likely(again == word))/if (1)/'
 mutant "readers take the first cell of any area with the slot" \
-	's/if (likely(present == bit))/if (likely(present \& bit))/'
+	's/(nr ? 0 : OBJEXT_ONE_CELL)/OBJEXT_ONE_CELL/'
+mutant "readers index a one-cell area by its presence word" \
+	's/if (likely(word \& OBJEXT_ONE_CELL))/if (0)/'
+mutant "the RCU head overwrites the presence word of any area" \
+	's/void \*head = (void \*)ext + objext_area_size(nr) -/void *head = (void *)ext + sizeof(struct rcu_head) -/'
 mutant "the cell index ignores the cells below" \
 	's/return below ? hweight_long(below) : 0;/return below ? 0 : 0;/'
 mutant "objext_claimed() does not check that the area is still the object's" \
@@ -74,8 +78,8 @@ mutant "NMI allocates" \
 	'/^\t\tif (in_nmi()) {$/{n;s/ret = ERR_PTR(-EBUSY);/goto nmi_alloc;/};s/^\t\tgrown_for = present;$/nmi_alloc:\n&/'
 mutant "reserve makes no cell" \
 	's/(old == new \&\& !(reserve \&\& !(present \& bit)))/(old == new)/'
-mutant "area size counts the RCU head and the cells both" \
-	's/return max(offsetof(struct objext, cells) + nr \* sizeof(void \*),/return max(sizeof(struct objext) + nr * sizeof(void *),/'
+mutant "areas have no room for the RCU head" \
+	's/return max(struct_size_t(struct objext, cells, nr),/return min(struct_size_t(struct objext, cells, nr),/'
 mutant "claim count not decremented" \
 	's/objext_count(host, host->nr_slots + i, -1);/(void)0;/'
 mutant "replaced area still counted" \

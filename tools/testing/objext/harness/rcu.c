@@ -38,7 +38,7 @@ static inline void __tsan_release(void *addr) { }
 static char rcu_readers_done;
 static char rcu_callbacks_done;
 
-/* kfree_rcu() passes an offset below this instead of a function. */
+/* kvfree_call_rcu() passes an offset below this instead of a function. */
 #define KFREE_RCU_MAX_OFFSET	4096UL
 
 /*
@@ -104,18 +104,32 @@ void call_rcu(struct rcu_head *head, rcu_callback_t func)
 	if (!call)
 		abort();
 	/*
-	 * Write over the object's first two words as the kernel's
-	 * kvfree_call_rcu() may, while RCU readers may still read them: a
-	 * pointer to other queued work, and the object's own address.
+	 * Write over the head as the kernel's kvfree_call_rcu() may, while
+	 * RCU readers may still read it: a pointer to other queued work,
+	 * here the worst one for a reader that takes it for a presence
+	 * word (every bit from 3 up), and the object's own address.
 	 * Marked, as KCSAN takes the kernel's aligned word stores to be.
 	 */
-	__atomic_store_n(&head->next, (struct rcu_head *)call,
+	__atomic_store_n(&head->next, (struct rcu_head *)-8L,
 			 __ATOMIC_RELAXED);
 	__atomic_store_n(&head->func, (rcu_callback_t)head, __ATOMIC_RELAXED);
 	call->head = head;
 	call->func = func;
 	__tsan_release(call);
 	urcu_memb_call_rcu(&call->urcu, rcu_invoke);
+}
+
+/*
+ * As in the kernel, a small "function pointer" is the offset of the
+ * rcu_head in the object to kfree().
+ */
+void kvfree_call_rcu(struct rcu_head *head, void *ptr)
+{
+	unsigned long offset = (char *)head - (char *)ptr;
+
+	if (offset >= KFREE_RCU_MAX_OFFSET)
+		abort();
+	call_rcu(head, (rcu_callback_t)offset);
 }
 
 void rcu_barrier(void)

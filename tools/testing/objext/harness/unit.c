@@ -311,7 +311,7 @@ static void test_retire_waits_for_readers(void)
 
 /*
  * A reader loads the object's area, and before it reads a cell, a store
- * replaces the area, whose first words the RCU head then overwrites: the
+ * replaces the area, which the RCU head then overwrites in part: the
  * reader sees that the area changed and reads the new one.
  */
 static struct objext_slot *replace_slot;
@@ -327,20 +327,50 @@ static void test_reader_sees_replacement(void)
 	struct objext *old;
 
 	CHECK(!store(&obj, &unit_s0, NULL, TOKEN(0)));
-	old = area_of(&obj);
-	/* objext_get(): the fast-path load, then the one it reads through. */
-	replace_slot = &unit_s3;
-	shim_deref_hook(2, replace_now, &obj);
-	CHECK(objext_get(&obj.ext, &unit_s0) == TOKEN(0));
-	CHECK(area_of(&obj) != old);
-
 	/*
-	 * The RCU head's first word is 16-byte aligned in the shim: bit 0
-	 * of a stale presence word reads clear.
+	 * objext_claimed(): the RCU head overwrites the presence word of
+	 * an area of one cell, and the shim's has bit 0 clear.
 	 */
 	replace_slot = &unit_s4;
 	shim_deref_hook(1, replace_now, &obj);
 	CHECK(objext_claimed(&obj.ext, &unit_s0));
+
+	/* objext_get(): the fast-path load, then the one it reads through. */
+	old = area_of(&obj);
+	replace_slot = &unit_s3;
+	shim_deref_hook(2, replace_now, &obj);
+	CHECK(objext_get(&obj.ext, &unit_s0) == TOKEN(0));
+	CHECK(area_of(&obj) != old);
+	objext_destroy(&unit_host, &obj.ext, &obj);
+}
+
+/*
+ * A reader loads the object's area, and before it reads the presence
+ * word, a store replaces the area and the RCU head overwrites its last
+ * two words with what the kernel may write there (the shim's head->next
+ * has every bit from 3 up set).  In an area of one cell that is the
+ * presence word: the reader must not compute a cell index from it.  In a
+ * larger one the presence word must stay as it was.  Either way the
+ * reader reads within the area (ASan checks) and then the new area.
+ */
+static void read_retired(struct uobj *obj, struct objext_slot *slot,
+			 struct objext_slot *grow)
+{
+	struct objext *old = area_of(obj);
+
+	replace_slot = grow;
+	shim_deref_hook(2, replace_now, obj);
+	CHECK(objext_get(&obj->ext, slot) == TOKEN(slot->index));
+	CHECK(area_of(obj) != old);
+}
+
+static void test_reader_of_retired_area(void)
+{
+	struct uobj obj = {};
+
+	CHECK(!store(&obj, &unit_s5, NULL, TOKEN(5)));
+	read_retired(&obj, &unit_s5, &unit_s0);
+	read_retired(&obj, &unit_s5, &unit_s1);
 	objext_destroy(&unit_host, &obj.ext, &obj);
 }
 
@@ -744,6 +774,8 @@ void unit_tests(void)
 		 test_retire_waits_for_readers);
 	test_run("unit: a reader sees its area replaced",
 		 test_reader_sees_replacement);
+	test_run("unit: a reader of a retired area stays in it",
+		 test_reader_of_retired_area);
 	test_run("unit: cmpxchg semantics", test_cmpxchg);
 	test_run("unit: reserve", test_reserve);
 	test_run("unit: teardown", test_destroy);

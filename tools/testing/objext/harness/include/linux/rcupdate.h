@@ -47,12 +47,7 @@ void *shim_after_deref(void *p);
 	__shim_tmp;							\
 })
 
-/*
- * As in the kernel, a small "function pointer" is the offset of the
- * rcu_head in the object to kfree().
- */
-#define kfree_rcu(ptr, rhf)						\
-	call_rcu(&(ptr)->rhf,						\
-		 (rcu_callback_t)offsetof(__typeof__(*(ptr)), rhf))
+/* kfree() @ptr after a grace period, with @head, anywhere in it, queued. */
+void kvfree_call_rcu(struct rcu_head *head, void *ptr);
 
 #endif
