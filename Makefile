@@ -3,8 +3,10 @@
 # scripts through the environment (e.g. `make tree FORCE=1`).
 #
 #   make deps       install the Debian packages the project needs  (dev/deps.sh)
-#   make tree       assemble build/linux: base + overlay + patches  (dev/assemble-tree.sh)
+#   make tree       assemble build/linux: base + patches + new files (dev/assemble-tree.sh)
 #   make export     copy build/linux commits back to the repo       (dev/export-tree.sh)
+#   make series     build/series: cover letter + patches to mail    (dev/series.sh)
+#   make series-check  git am of build/series reproduces build/linux (dev/series-check.sh)
 #   make pristine   build/pristine: unmodified base checkout        (dev/pristine-tree.sh)
 #   make pahole     struct inode size, pristine vs objext           (dev/pahole-inode.sh)
 #                   PAHOLE_CONFIG="CONFIG_KUNIT=y ..." PAHOLE_TREES="pristine objext"
@@ -21,7 +23,7 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help deps tree export pristine pahole vm-kernel boot kunit harness \
+.PHONY: help deps tree export series series-check pristine pahole vm-kernel boot kunit harness \
 	check bench memcurve kcsan test demo
 
 VM := tools/testing/objext/vm
@@ -37,6 +39,12 @@ tree:
 
 export:
 	dev/export-tree.sh
+
+series:
+	dev/series.sh
+
+series-check:
+	dev/series-check.sh
 
 pristine:
 	dev/pristine-tree.sh

@@ -1,12 +1,14 @@
 #!/bin/bash
 # dev/assemble-tree.sh - assemble build/linux from the pinned Debian kernel
-# source, the repo's overlay files and patches/series  (make tree).
+# source, the repo's new kernel files, patches/series and patches/files  (make tree).
 #
 #   base      commit of the pristine tarball (created once; fixed ids)
-#   overlay   base + every repo file under a kernel top-level dir
-#             (tracked or untracked-but-not-ignored; no `git add` needed)
-#   objext    overlay + one commit per patches/series entry (author, date,
-#             subject and body taken from the patch, like `git am`)
+#   objext    base + one commit per patches/series entry (author, date,
+#             subject and body taken from the patch, like `git am`), with
+#             the new files patches/files assigns to that patch, taken
+#             from the repo's kernel paths (tracked or untracked-but-not-
+#             ignored; no `git add` needed).  Repo files there that
+#             patches/files does not name (our tooling) stay out.
 #
 # The target chain is built in a private index (read-tree, update-index,
 # apply --cached, write-tree, commit-tree), so nothing in the work tree is
@@ -153,13 +155,14 @@ fi
 objext_build_chain
 new=$CHAIN_HEAD
 new_tree=$(tgit rev-parse "$new^{tree}")
-summary="$CHAIN_NFILES overlay files, $CHAIN_NPATCHES patches"
+summary="$CHAIN_NPATCHES patches with $CHAIN_NFILES new files; $CHAIN_NTOOLING tooling files left out"
+# (trees assembled before patches/files had an overlay commit and tag)
+if [[ -n $(objext_ref refs/tags/overlay) ]]; then
+	tgit tag -d overlay >/dev/null
+fi
 
 if [[ -z $dirty ]]; then
 	if [[ $head == "$new" ]]; then
-		if [[ $(objext_ref overlay) != "$CHAIN_OVERLAY" ]]; then
-			tgit tag -f overlay "$CHAIN_OVERLAY" >/dev/null
-		fi
 		info "up to date: objext $(tgit rev-parse --short HEAD) ($summary)"
 		exit 0
 	fi
@@ -185,7 +188,6 @@ fi
 changed=$(tgit diff --no-renames --name-only HEAD "$new" | wc -l)
 tgit read-tree -m -u HEAD "$new"
 tgit update-ref -m "objext assemble: $summary" refs/heads/objext "$new" "$head"
-tgit tag -f overlay "$CHAIN_OVERLAY" >/dev/null
 tgit update-ref refs/objext/assembled "$new"
 objext_fix_gitignore # in case the checkout rewrote it
 info "assembled objext $(tgit rev-parse --short "$new") ($summary), $changed files updated in $OBJEXT_TREE"

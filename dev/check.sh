@@ -69,9 +69,18 @@ mkdir -p "$LOG"
 make -s -C "$REPO" pristine >"$LOG/pristine.log" 2>&1 ||
 	{ cat "$LOG/pristine.log"; result 1 "pristine tree"; }
 
-# New files (the overlay commit) and existing files the series touches.
-mapfile -t new_files < <(git -C "$TREE" diff --name-only --diff-filter=A base overlay)
+# New files: those of the series, and our tooling below tools/testing,
+# which is only in the repo (patches/files); existing files the series
+# touches.
+mapfile -t new_files < <(
+	git -C "$TREE" diff --name-only --diff-filter=A base HEAD
+	git -C "$REPO" ls-files -- tools/testing/objext |
+		while read -r f; do [ -e "$TREE/$f" ] || echo "$f"; done)
 mapfile -t touched < <(git -C "$TREE" diff --name-only --diff-filter=M base HEAD)
+# Path of new file $1 for tools run from $TREE: tooling is only in the repo.
+src_path() {
+	if [ -e "$TREE/$1" ]; then echo "$1"; else echo "$REPO/$1"; fi
+}
 # Kernel sources we add; the user-space harness (shims of kernel headers,
 # glibc and liburcu code) is checked by its own -Wall -Werror build.
 new_src=()
@@ -138,13 +147,13 @@ for f in "${new_src[@]}"; do
 	tools/*.bpf.c) opts+=(--ignore "$user_ignore,VOLATILE") ;;
 	tools/*) opts+=(--ignore "$user_ignore") ;;
 	esac
-	out=$(cd "$TREE" && scripts/checkpatch.pl "${opts[@]}" "$f" 2>&1)
+	out=$(cd "$TREE" && scripts/checkpatch.pl "${opts[@]}" "$(src_path "$f")" 2>&1)
 	expect_silence "$out" "checkpatch ${opts[*]} $f"
 done
 
 # --- kernel-doc ---------------------------------------------------------------
 for f in "${new_src[@]}"; do
-	out=$(cd "$TREE" && scripts/kernel-doc -none -Wall "$f" 2>&1)
+	out=$(cd "$TREE" && scripts/kernel-doc -none -Wall "$(src_path "$f")" 2>&1)
 	expect_silence "$out" "kernel-doc -Wall $f"
 done
 for f in "${touched[@]}"; do

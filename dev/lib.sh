@@ -6,8 +6,8 @@
 #
 #   build/linux            git repository, branch `objext`
 #     tag base             pristine Debian linux-source tarball (fixed ids)
-#     tag overlay          base + every repo file under a kernel top-level dir
-#     objext               overlay + one commit per patches/series entry
+#     objext               base + one commit per patches/series entry, each
+#                          with the new files patches/files assigns to it
 #   refs/objext/assembled  last chain written by assemble-tree.sh
 #   refs/objext/exported   last HEAD copied back by export-tree.sh
 #
@@ -38,7 +38,6 @@ OBJEXT_TOPDIRS=(arch block certs crypto Documentation drivers fs include init
 OBJEXT_IDENT_NAME="objext tree"
 OBJEXT_IDENT_EMAIL="objext@localhost"
 OBJEXT_IDENT_DATE="@946684800 +0000" # 2000-01-01T00:00:00Z
-OBJEXT_OVERLAY_SUBJECT="objext: add overlay files"
 
 # die LINE...: first line prefixed with "prog: error:", the others printed
 # as continuation lines (arguments may contain newlines).
@@ -293,50 +292,105 @@ objext_commit_patch() {
 		tgit commit-tree "$tree" -p "$parent" -F "$objext_tmp/fullmsg"
 }
 
-# Build the target chain base -> overlay -> patches from the current repo
-# state using a private index; neither the work tree nor any ref of
-# build/linux is touched (only new objects are written).
-# Sets CHAIN_OVERLAY, CHAIN_HEAD (commit ids), CHAIN_NPATCHES, CHAIN_NFILES.
+# patches/files: MANIFEST_NUMS[i] is the number of the patch that adds
+# MANIFEST_PATHS[i], a file or a directory.  Dies on a bad line or on a
+# patch not in $objext_tmp/series.list.
+objext_load_manifest() {
+	local manifest=$OBJEXT_PATCHES/files line num path rest
+	MANIFEST_NUMS=() MANIFEST_PATHS=()
+	[[ -f $manifest ]] || return 0
+	while IFS= read -r line || [[ -n $line ]]; do
+		line=${line%%#*}
+		read -r num path rest <<<"$line" || true
+		[[ -n ${num:-} ]] || continue
+		[[ $num =~ ^[0-9]{4}$ && -n ${path:-} && -z ${rest:-} ]] ||
+			die "patches/files: bad line: $line (want: NNNN PATH)"
+		grep -q "^$num-" "$objext_tmp/series.list" ||
+			die "patches/files: $path: no patch $num in patches/series"
+		MANIFEST_NUMS+=("$num") MANIFEST_PATHS+=("${path%/}")
+	done <"$manifest"
+}
+
+# Index in MANIFEST_* of the line naming file $1, in MANIFEST_HIT; empty
+# if none does.  Dies if two do.
+objext_manifest_find() {
+	local i
+	MANIFEST_HIT=""
+	for i in "${!MANIFEST_PATHS[@]}"; do
+		[[ $1 == "${MANIFEST_PATHS[i]}" || $1 == "${MANIFEST_PATHS[i]}"/* ]] || continue
+		[[ -z $MANIFEST_HIT ]] ||
+			die "patches/files: $1 is named by two lines (${MANIFEST_PATHS[MANIFEST_HIT]}, ${MANIFEST_PATHS[i]})"
+		MANIFEST_HIT=$i
+	done
+}
+
+# Series files: the overlay files patches/files assigns to a patch.  Writes
+# $objext_tmp/files.NNNN (NUL-separated paths) for each patch number NNNN
+# that adds files, and sets CHAIN_NFILES and CHAIN_NTOOLING (the overlay
+# files no line names: the project's tooling, left out of the tree).  Dies
+# on a line that names no file.
+objext_split_overlay() {
+	local f i
+	local -a used=()
+	rm -f -- "$objext_tmp"/files.*
+	objext_load_manifest
+	CHAIN_NFILES=0 CHAIN_NTOOLING=0
+	while IFS= read -r -d '' f; do
+		objext_manifest_find "$f"
+		if [[ -z $MANIFEST_HIT ]]; then
+			CHAIN_NTOOLING=$((CHAIN_NTOOLING + 1))
+			continue
+		fi
+		used[MANIFEST_HIT]=1
+		printf '%s\0' "$f" >>"$objext_tmp/files.${MANIFEST_NUMS[MANIFEST_HIT]}"
+		CHAIN_NFILES=$((CHAIN_NFILES + 1))
+	done <"$objext_tmp/overlay.list"
+	for i in "${!MANIFEST_PATHS[@]}"; do
+		[[ -n ${used[i]:-} ]] || die "patches/files: ${MANIFEST_PATHS[i]} names no file of the repo"
+	done
+}
+
+# Build the target chain base -> patches from the current repo state using
+# a private index; neither the work tree nor any ref of build/linux is
+# touched (only new objects are written).  Each commit is a patch of
+# patches/series plus the new files patches/files assigns to it.
+# Sets CHAIN_HEAD (commit id), CHAIN_NPATCHES, CHAIN_NFILES, CHAIN_NTOOLING.
 objext_build_chain() {
-	local idx tree commit p existing name err
+	local idx tree commit p existing name err num files
 	objext_tmpdir
 	objext_overlay_files >"$objext_tmp/overlay.list"
-	CHAIN_NFILES=$(tr -cd '\0' <"$objext_tmp/overlay.list" | wc -c)
 	objext_series >"$objext_tmp/series.list"
+	objext_split_overlay
+	existing=$(find "$objext_tmp" -maxdepth 1 -name 'files.*' -exec cat {} + |
+		xargs -0 -r git -C "$OBJEXT_TREE" --literal-pathspecs ls-tree -r --name-only base --)
+	[[ -z $existing ]] ||
+		die "patches/files names files that exist in the base kernel:" "$existing" \
+			"Changes to existing kernel files belong in a patch in patches/."
 
 	idx=$objext_tmp/index
 	rm -f -- "$idx"
 	export GIT_INDEX_FILE=$idx
 	tgit read-tree base
+	commit=$(tgit rev-parse base)
 
-	# Overlay: hash the repo's files straight from the repo work tree (git
-	# runs from the repo top, so the list's paths are relative to it).
-	if ! err=$(cd "$OBJEXT_REPO" && ngit --git-dir="$OBJEXT_TREE/.git" --work-tree="$OBJEXT_REPO" \
-		-c core.fileMode=true -c core.symlinks=true \
-		update-index --add -z --stdin <"$objext_tmp/overlay.list" 2>&1); then
-		unset GIT_INDEX_FILE
-		die "cannot add the overlay files:" "$err"
-	fi
-	existing=$(tgit diff-index --cached --no-renames --diff-filter=MT --name-only base)
-	if [[ -n $existing ]]; then
-		unset GIT_INDEX_FILE
-		die "overlay files must be new files, but these exist in the base kernel:" \
-			"$existing" \
-			"Changes to existing kernel files belong in a patch in patches/."
-	fi
-	tree=$(tgit write-tree)
-	commit=$(tgit commit-tree "$tree" -p base -m "$OBJEXT_OVERLAY_SUBJECT" \
-		-m "New files of the objext series (the repo's files under kernel top-level dirs).")
-	CHAIN_OVERLAY=$commit
-
-	# Patches, in series order, applied to the index only.
 	CHAIN_NPATCHES=0
 	while IFS= read -r name; do
 		p=$OBJEXT_PATCHES/$name
 		if ! err=$(tgit apply --cached --whitespace=nowarn -p1 "$p" 2>&1); then
 			unset GIT_INDEX_FILE
-			die "patch $name does not apply (on base + overlay + earlier patches):" \
+			die "patch $name does not apply (on base + earlier patches and their files):" \
 				"$err"
+		fi
+		# The patch's new files: hashed straight from the repo work tree
+		# (git runs from the repo top, so the paths are relative to it).
+		num=${name:0:4} files=$objext_tmp/files.$num
+		if [[ -f $files ]]; then
+			if ! err=$(cd "$OBJEXT_REPO" && ngit --git-dir="$OBJEXT_TREE/.git" --work-tree="$OBJEXT_REPO" \
+				-c core.fileMode=true -c core.symlinks=true \
+				update-index --add -z --stdin <"$files" 2>&1); then
+				unset GIT_INDEX_FILE
+				die "cannot add the files of patch $name:" "$err"
+			fi
 		fi
 		tree=$(tgit write-tree)
 		commit=$(objext_commit_patch "$p" "$tree" "$commit")

@@ -24,12 +24,13 @@ REPO=$OBJEXT_REPO
 export CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=true
 LOGS=$OBJEXT_BUILD/logs
 VM=$REPO/tools/testing/objext/vm
-ALL_STEPS=(harness mutants logcheck kunit vm vm-lsm-off demo vm-base check pahole)
+ALL_STEPS=(harness mutants logcheck series kunit vm vm-lsm-off demo vm-base check pahole)
 
 # The fewest results each step must count (passed + failed + skipped).
 # What each counts: harness, the cases of the ASan and the TSan binary;
 # mutants, one per broken copy of lib/objext.c the harness must catch;
-# logcheck, one per fixture; kunit, the cases of the objext and
+# logcheck, one per fixture; series, the series checks (7, one per new
+# file, one per patch); kunit, the cases of the objext and
 # bpf_inode_storage suites under UML; vm, the in-VM checks plus every
 # KUnit case run at boot (those suites again, on SMP x86_64 with KASAN,
 # and the list suite) plus the log check; vm-lsm-off, test 43 plus the
@@ -38,7 +39,7 @@ ALL_STEPS=(harness mutants logcheck kunit vm vm-lsm-off demo vm-base check pahol
 # test that must fail there; check, one per static check; pahole,
 # make pahole's run and its two figures.
 declare -A STEP_MIN=(
-	[harness]=54 [mutants]=32 [logcheck]=28 [kunit]=13 [vm]=400 [vm-lsm-off]=70
+	[harness]=54 [mutants]=32 [logcheck]=28 [series]=32 [kunit]=13 [vm]=400 [vm-lsm-off]=70
 	[demo]=70 [vm-base]=240 [check]=130 [pahole]=3
 )
 
@@ -47,6 +48,8 @@ step_cmd() {
 	harness) make -C "$REPO/tools/testing/objext/harness" run ;;
 	mutants) make -C "$REPO/tools/testing/objext/harness" mutants ;;
 	logcheck) "$VM/selftest/run-selftest.sh" ;;
+	# `make series-check`: the mailed series applies, is the tree, is clean
+	series)	"$REPO/dev/series-check.sh" ;;
 	kunit)	"$REPO/tools/testing/objext/kunit.sh" ;;
 	vm)	"$VM/boot-test.sh" ;;
 	# the kernel of the vm step again, without the BPF LSM

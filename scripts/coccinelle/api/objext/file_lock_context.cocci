@@ -2,7 +2,7 @@
 ///
 /// Read the file lock context of an inode with locks_inode_context(),
 /// not from i_flctx: inodes keep the context pointer in an objext slot
-/// claimed by the first lock or lease, and the field is gone from
+/// set by the first lock or lease, and the field is gone from
 /// struct inode.
 ///
 // Confidence: High

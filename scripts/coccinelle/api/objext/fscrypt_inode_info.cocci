@@ -2,7 +2,7 @@
 ///
 /// Read the fscrypt info of an inode with fscrypt_get_inode_info(),
 /// not from i_crypt_info: inodes keep the info pointer in an objext
-/// slot claimed when the key is set up, and the field is gone from
+/// slot set when the key is set up, and the field is gone from
 /// struct inode.
 ///
 // Confidence: High

@@ -3,7 +3,7 @@
 /// Reach the fsnotify mark connector of an inode through
 /// fsnotify_inode_connp() and fsnotify_inode_has_marks(), not
 /// through i_fsnotify_marks: inodes keep the connector pointer in
-/// an objext slot claimed by the first mark, and the field is gone
+/// an objext slot set by the first mark, and the field is gone
 /// from struct inode.
 ///
 /// Patch mode converts &E->i_fsnotify_marks and the tests whose

@@ -1,0 +1,97 @@
+#!/bin/bash
+# dev/series-check.sh - the series a maintainer gets applies and is clean
+# (make series-check; a step of make test).
+#
+#   make series    writes build/series (dev/series.sh)
+#   git am         of its patches onto tag base, in a worktree of
+#                  build/linux (build/series-am), gives exactly the tree of
+#                  branch objext (`make tree`), one commit per patch with
+#                  the same subjects
+#   checkpatch     --strict on every patch of build/series
+#   MAINTAINERS    every file the series adds has a maintainer entry other
+#                  than THE REST (the checkpatch question "does MAINTAINERS
+#                  need updating?" is answered by that check, so checkpatch
+#                  runs with --ignore FILE_PATH_CHANGES)
+#
+# The last line is "N passed, N failed".
+set -uo pipefail
+
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# checkpatch's spdxcheck.py needs Debian's python3 with python3-ply.
+export PATH=/usr/bin:$PATH
+
+SERIES=$OBJEXT_BUILD/series
+WT=$OBJEXT_BUILD/series-am
+pass=0 fail=0
+result() {
+	if [ "$1" -eq 0 ]; then
+		echo "ok - $2"
+		pass=$((pass + 1))
+	else
+		echo "not ok - $2"
+		fail=$((fail + 1))
+	fi
+}
+finish() {
+	echo "$pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+	exit
+}
+
+out=$("$OBJEXT_REPO/dev/series.sh" "$SERIES" 2>&1)
+rc=$?
+echo "$out" | sed 's/^/# /'
+result $rc "make series writes the cover letter and the patches"
+[ $rc -eq 0 ] || finish
+mapfile -t patches < <(find "$SERIES" -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-*' | sort)
+want=$(tgit rev-list --count base..objext)
+[ "${#patches[@]}" -eq "$want" ]
+result $? "one patch per commit of base..objext (${#patches[@]} of $want)"
+grep -q '^base-commit: '"$(tgit rev-parse base)"'$' "$SERIES/0000-cover-letter.patch"
+result $? "the cover letter names the base commit"
+
+# --- git am onto the pristine base --------------------------------------------
+# A worktree of build/linux: the base's objects are there already.
+if [ -d "$WT" ] && git -C "$WT" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+	git -C "$WT" am --abort >/dev/null 2>&1
+	git -C "$WT" checkout -q -f --detach base && git -C "$WT" clean -q -fdx
+else
+	rm -rf -- "$WT"
+	git -C "$OBJEXT_TREE" worktree prune
+	git -C "$OBJEXT_TREE" worktree add -q --detach "$WT" base
+fi
+rc=$?
+result $rc "a worktree of build/linux at tag base"
+[ $rc -eq 0 ] || finish
+out=$(GIT_COMMITTER_NAME=$OBJEXT_IDENT_NAME GIT_COMMITTER_EMAIL=$OBJEXT_IDENT_EMAIL \
+	git -C "$WT" -c core.autocrlf=false am -q --whitespace=nowarn "${patches[@]}" 2>&1)
+rc=$?
+[ $rc -eq 0 ] || echo "$out" | tail -n 20 | sed 's/^/# /'
+result $rc "git am applies every patch of build/series onto base"
+if [ $rc -eq 0 ]; then
+	out=$(git -C "$WT" diff --stat HEAD "$(tgit rev-parse objext)")
+	[ -z "$out" ] || echo "$out" | sed 's/^/# /'
+	result "$([ -z "$out" ] && echo 0 || echo 1)" "git am gives exactly the tree make tree assembles"
+	a=$(git -C "$WT" log --format=%s base..HEAD)
+	b=$(tgit log --format=%s base..objext)
+	[ "$a" = "$b" ]
+	result $? "the applied commits have the series' subjects, in order"
+fi
+
+# --- every new file has a maintainer ------------------------------------------
+while IFS= read -r f; do
+	sections=$(cd "$OBJEXT_TREE" && scripts/get_maintainer.pl --no-git --no-git-fallback \
+		--sections -f "$f" 2>/dev/null | grep -vE '^([A-Z]:[[:space:]]|$)' | grep -vx 'THE REST')
+	[ -n "$sections" ]
+	result $? "MAINTAINERS covers $f (${sections//$'\n'/, })"
+done < <(tgit diff --name-only --diff-filter=A base objext)
+
+# --- checkpatch on every patch --------------------------------------------------
+for p in "${patches[@]}"; do
+	out=$(cd "$OBJEXT_TREE" && scripts/checkpatch.pl --strict -q \
+		--ignore FILE_PATH_CHANGES "$p" 2>&1)
+	[ -z "$out" ] || echo "$out"
+	result "$([ -z "$out" ] && echo 0 || echo 1)" "checkpatch --strict ${p##*/}"
+done
+finish
