@@ -7,6 +7,7 @@
 #   make export     copy build/linux commits back to the repo       (dev/export-tree.sh)
 #   make series     build/series: cover letter + patches to mail    (dev/series.sh)
 #   make series-check  git am of build/series reproduces build/linux (dev/series-check.sh)
+#   make bisect-check  build every commit in 11 configs; hours  (dev/bisect-check.sh)
 #   make pristine   build/pristine: unmodified base checkout        (dev/pristine-tree.sh)
 #   make pahole     struct inode size, pristine vs objext           (dev/pahole-inode.sh)
 #                   PAHOLE_CONFIG="CONFIG_KUNIT=y ..." PAHOLE_TREES="pristine objext"
@@ -23,7 +24,7 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help deps tree export series series-check pristine pahole vm-kernel boot kunit harness \
+.PHONY: help deps tree export series series-check bisect-check pristine pahole vm-kernel boot kunit harness \
 	check bench memcurve kcsan test demo
 
 VM := tools/testing/objext/vm
@@ -45,6 +46,9 @@ series:
 
 series-check:
 	dev/series-check.sh
+
+bisect-check:
+	dev/bisect-check.sh $(BISECT_CONFIGS)
 
 pristine:
 	dev/pristine-tree.sh

@@ -4,8 +4,8 @@
 #
 #   make series    writes build/series (dev/series.sh)
 #   git am         of its patches onto tag base, in a worktree of
-#                  build/linux (build/series-am), gives exactly the tree of
-#                  branch objext (`make tree`), one commit per patch with
+#                  build/linux (build/series-am), gives exactly the trees
+#                  of branch objext (`make tree`), commit by commit, with
 #                  the same subjects
 #   checkpatch     --strict on every patch of build/series
 #   MAINTAINERS    every file the series adds has a maintainer entry other
@@ -70,9 +70,15 @@ rc=$?
 [ $rc -eq 0 ] || echo "$out" | tail -n 20 | sed 's/^/# /'
 result $rc "git am applies every patch of build/series onto base"
 if [ $rc -eq 0 ]; then
-	out=$(git -C "$WT" diff --stat HEAD "$(tgit rev-parse objext)")
-	[ -z "$out" ] || echo "$out" | sed 's/^/# /'
-	result "$([ -z "$out" ] && echo 0 || echo 1)" "git am gives exactly the tree make tree assembles"
+	# Commit by commit: the tree after patch k is that of commit k.
+	bad=""
+	for ((i = 0; i < want; i++)); do
+		[ "$(git -C "$WT" rev-parse "HEAD~$i^{tree}")" = "$(tgit rev-parse "objext~$i^{tree}")" ] ||
+			bad+=" $((want - i))"
+	done
+	[ -z "$bad" ] || git -C "$WT" diff --stat HEAD "$(tgit rev-parse objext)" | sed 's/^/# /'
+	result "$([ -z "$bad" ] && echo 0 || echo 1)" \
+		"git am gives exactly the trees make tree assembles, commit by commit${bad:+ (not after patch$bad)}"
 	a=$(git -C "$WT" log --format=%s base..HEAD)
 	b=$(tgit log --format=%s base..objext)
 	[ "$a" = "$b" ]

@@ -29,6 +29,7 @@ IFS='|' read -r name email date < <(tgit log -1 --format='%an|%ae|%aD' objext)
 GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email GIT_COMMITTER_DATE=$date \
 	git -C "$OBJEXT_TREE" -c core.autocrlf=false format-patch -q \
 	--no-signature --cover-letter --base=base --thread=shallow --no-renames \
+	--subject-prefix="RFC PATCH" \
 	-o "$OUT" base..objext >/dev/null
 
 # Fill in the cover letter: the subject line, then the text.

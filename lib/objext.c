@@ -32,6 +32,9 @@
 /* Areas leave the low three bits of the object's pointer to its flags. */
 #define OBJEXT_AREA_ALIGN	8
 
+/* An RCU head takes the last two words of a retired area. */
+static_assert(sizeof(struct rcu_head) == 2 * sizeof(void *));
+
 /* Initialised hosts, for debugfs. */
 static DEFINE_MUTEX(objext_hosts_lock);
 static LIST_HEAD(objext_hosts);
@@ -106,7 +109,7 @@ static bool objext_lock(struct objext __rcu **extp, unsigned long *wordp,
 static void objext_unlock(struct objext __rcu **extp, unsigned long word,
 			  unsigned long flags)
 {
-	/* Pairs with the acquire of readers and of the next writer. */
+	/* Readers' dependent loads and the next writer's cmpxchg see it all. */
 	smp_store_release((unsigned long __force *)extp, word);
 	local_irq_restore(flags);
 }
@@ -127,6 +130,9 @@ static void objext_retire(struct objext *ext, unsigned int nr)
 	void *head = (void *)ext + objext_area_size(nr) -
 		     sizeof(struct rcu_head);
 
+	/* kvfree_call_rcu() takes a head less than 4096 bytes in. */
+	BUILD_BUG_ON(struct_size_t(struct objext, cells, OBJEXT_MAX_SLOTS) >
+		     4096);
 	/* Pairs with the smp_rmb() of readers; see above. */
 	smp_wmb();
 	kvfree_call_rcu(head, ext);
@@ -199,7 +205,7 @@ void *__objext_get(struct objext __rcu *const *extp,
 								       bit)]);
 		else
 			value = NULL;
-		/* Paired with the release that published a replacement. */
+		/* Pairs with objext_retire(): read the cell, then recheck. */
 		smp_rmb();
 		again = objext_word(extp);
 		if (likely(again == word))

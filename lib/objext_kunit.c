@@ -11,6 +11,8 @@
 #include <linux/objext.h>
 #include <linux/slab.h>
 
+#include "objext_internal.h"
+
 #define OBJEXT_TEST_SLOTS	5
 #define OBJEXT_TEST_THREADS	8
 #define OBJEXT_TEST_ROUNDS	200

@@ -177,9 +177,31 @@ struct objext_host {
 	struct objext_slot _slot __used __section("__objext_slots")	\
 		__aligned(__alignof__(struct objext_slot)) =		\
 		OBJEXT_SLOT_INIT(#_slot, _host, _destroy)
+
+/**
+ * DEFINE_OBJEXT_HOST_SLOT() - Declare a slot of a host's own slot type.
+ * @_tag: Tag of the host's slot type: a structure whose only member is
+ *	the &struct objext_slot ``slot``.
+ * @_slot: Name of the variable; also the slot's name.
+ * @_host: The &struct objext_host the slot extends.
+ * @_destroy: Destructor, or NULL.
+ *
+ * As DEFINE_OBJEXT_SLOT(), for a host whose accessors take slots of a
+ * type of its own, so that a slot of another host passed to them does
+ * not compile.  The slots of all hosts form one array of &struct
+ * objext_slot, so the host static_asserts that its type is the size of
+ * one.  The host wraps this in a macro that names the host, as
+ * DEFINE_INODE_EXT_SLOT() does for struct inode.
+ */
+#define DEFINE_OBJEXT_HOST_SLOT(_tag, _slot, _host, _destroy)		\
+	struct _tag _slot __used __section("__objext_slots")		\
+		__aligned(__alignof__(struct objext_slot)) =		\
+		{ .slot = OBJEXT_SLOT_INIT(#_slot, _host, _destroy) }
 #else
 #define DEFINE_OBJEXT_SLOT(...)						\
 	static_assert(0, "DEFINE_OBJEXT_SLOT() needs built-in code")
+#define DEFINE_OBJEXT_HOST_SLOT(...)					\
+	static_assert(0, "DEFINE_OBJEXT_HOST_SLOT() needs built-in code")
 #endif
 
 int objext_host_init(struct objext_host *host);
@@ -193,13 +215,6 @@ bool objext_claimed(struct objext __rcu *const *extp,
 		    const struct objext_slot *slot);
 void __objext_destroy(struct objext_host *host, struct objext __rcu **extp,
 		      void *owner);
-
-#if IS_ENABLED(CONFIG_KUNIT)
-struct objext *objext_alloc_area(struct objext_host *host, unsigned int nr,
-				 gfp_t gfp);
-long objext_live_areas(struct objext_host *host);
-long objext_slot_claims(const struct objext_slot *slot);
-#endif
 
 /*
  * The object's pointer word, lock bit included, in one load that orders

@@ -130,8 +130,14 @@ static void inode_storage_test_map_free_during_teardown(struct kunit *test)
 	 * What objext_destroy() does first: close the area to new values.
 	 * The destructors would run next; free the map in between.
 	 */
-	ext = rcu_dereference_protected(inode->i_objext, true);
+	ext = objext_word_area(objext_word(&inode->i_objext));
+	KUNIT_ASSERT_NOT_NULL(test, ext);
 	WRITE_ONCE(ext->present, ext->present | OBJEXT_DYING);
+#ifdef CONFIG_FILE_LOCKING
+	/* Closed indeed: a slot without a cell gets none now. */
+	KUNIT_EXPECT_EQ(test, inode_ext_reserve(inode, &file_lock_context_slot,
+						GFP_KERNEL), -ENOENT);
+#endif
 	inode_storage_map_free(map);
 
 	/* Only compared, never used: before the fix, it was freed. */

@@ -1,0 +1,146 @@
+#!/bin/bash
+# dev/bisect-check.sh - build every commit of the series in every config
+# (make bisect-check; not part of make test: hours on two cores).
+#
+# Each commit of base..objext is checked out in turn in a worktree of
+# build/linux (build/bisect/src), and built in each config, each in an
+# output directory of its own (build/bisect/<config>), so that every
+# build after the first is incremental (and ccache helps across runs):
+#
+#   vm            the test kernel's fragments (build-kernel.sh): bzImage
+#   defconfig     x86_64 defconfig: bzImage
+#   allnoconfig   x86_64 allnoconfig: vmlinux
+#   i386          ARCH=i386 i386_defconfig: bzImage
+#   um            ARCH=um defconfig: linux
+#   no-fsnotify, no-bpf, no-security, no-filelock, no-fscrypt, no-fsverity:
+#                 x86_64 defconfig with the feature enabled as far as
+#                 defconfig allows (and everything the others need), then
+#                 switched off (and what selects it); the .config is
+#                 checked to have it off: bzImage
+#
+# Results go to build/bisect/results.tsv (commit, config, ok/error/config
+# error, seconds) as they come, and a commit x config table to
+# build/bisect/table.md at the end; logs of failures to build/bisect/logs.
+#
+# Usage: dev/bisect-check.sh [CONFIG...]   (default: all of the above)
+#        BISECT_COMMITS="c1 c2 ..." limits the commits (default: all).
+set -uo pipefail
+
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+export CCACHE_BASEDIR=$OBJEXT_REPO CCACHE_NOHASHDIR=true
+
+ALL_CONFIGS=(vm defconfig allnoconfig i386 um no-fsnotify no-bpf no-security
+	no-filelock no-fscrypt no-fsverity)
+CONFIGS=("$@")
+((${#CONFIGS[@]})) || CONFIGS=("${ALL_CONFIGS[@]}")
+TOP=$OBJEXT_BUILD/bisect
+SRC=$TOP/src
+RESULTS=$TOP/results.tsv
+MAKE=(make -s -j2 CC="ccache gcc")
+mkdir -p "$TOP/logs"
+
+# Symbols each no-* config switches on first (so that the objext code of
+# the feature is compiled where it is on) and then the ones it turns off.
+declare -A FEATURE_ON=(
+	[no-fsnotify]="" [no-bpf]="BPF_SYSCALL BPF_LSM"
+	[no-security]="SECURITY" [no-filelock]="EXPERT"
+	[no-fscrypt]="FS_ENCRYPTION" [no-fsverity]="FS_VERITY"
+)
+declare -A FEATURE_OFF=(
+	[no-fsnotify]="FSNOTIFY DNOTIFY INOTIFY_USER FANOTIFY AUDIT"
+	[no-bpf]="BPF_SYSCALL" [no-security]="SECURITY"
+	[no-filelock]="FILE_LOCKING" [no-fscrypt]="FS_ENCRYPTION"
+	[no-fsverity]="FS_VERITY"
+)
+
+# configure NAME OUT: write OUT/.config; fails if the config cannot be had.
+configure() {
+	local name=$1 out=$2 s
+	case $name in
+	vm) "$OBJEXT_REPO/tools/testing/objext/vm/build-kernel.sh" --src "$SRC" \
+		--out "$out" --config-only ;;
+	defconfig | allnoconfig) "${MAKE[@]}" -C "$SRC" O="$out" "$name" ;;
+	i386) "${MAKE[@]}" -C "$SRC" O="$out" ARCH=i386 i386_defconfig ;;
+	um) "${MAKE[@]}" -C "$SRC" O="$out" ARCH=um defconfig ;;
+	no-*)
+		"${MAKE[@]}" -C "$SRC" O="$out" defconfig || return
+		for s in ${FEATURE_ON[$name]}; do
+			"$SRC/scripts/config" --file "$out/.config" -e "$s"
+		done
+		"${MAKE[@]}" -C "$SRC" O="$out" olddefconfig || return
+		for s in ${FEATURE_OFF[$name]}; do
+			"$SRC/scripts/config" --file "$out/.config" -d "$s"
+		done
+		"${MAKE[@]}" -C "$SRC" O="$out" olddefconfig || return
+		s=${FEATURE_OFF[$name]%% *}
+		! grep -q "^CONFIG_$s=" "$out/.config" || {
+			echo "CONFIG_$s is still on"
+			return 1
+		}
+		;;
+	*) echo "unknown config $name"; return 1 ;;
+	esac
+}
+
+build() {
+	local name=$1 out=$2
+	case $name in
+	vm) "$OBJEXT_REPO/tools/testing/objext/vm/build-kernel.sh" --src "$SRC" --out "$out" ;;
+	allnoconfig) "${MAKE[@]}" -C "$SRC" O="$out" vmlinux ;;
+	i386) "${MAKE[@]}" -C "$SRC" O="$out" ARCH=i386 bzImage ;;
+	um) "${MAKE[@]}" -C "$SRC" O="$out" ARCH=um linux ;;
+	*) "${MAKE[@]}" -C "$SRC" O="$out" bzImage ;;
+	esac
+}
+
+# The worktree, detached, at tag base.
+if ! git -C "$SRC" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+	rm -rf -- "$SRC"
+	git -C "$OBJEXT_TREE" worktree prune
+	git -C "$OBJEXT_TREE" worktree add -q --detach "$SRC" base || die "cannot add $SRC"
+fi
+read -ra commits <<<"${BISECT_COMMITS:-$(tgit rev-list --reverse base..objext | tr '\n' ' ')}"
+t_start=$SECONDS
+for c in "${commits[@]}"; do
+	git -C "$SRC" checkout -q --detach "$c" || die "cannot check out $c"
+	subject=$(git -C "$SRC" log -1 --format=%s)
+	for name in "${CONFIGS[@]}"; do
+		out=$TOP/$name log=$TOP/logs/$(git -C "$SRC" rev-parse --short HEAD)-$name.log
+		t0=$SECONDS
+		mkdir -p "$out"
+		if ! configure "$name" "$out" >"$log" 2>&1; then
+			verdict="config error"
+		elif build "$name" "$out" >>"$log" 2>&1; then
+			verdict=ok
+			rm -f -- "$log"
+		else
+			verdict=error
+		fi
+		printf '%s\t%s\t%s\t%s\t%s\n' "$(git -C "$SRC" rev-parse --short HEAD)" \
+			"$name" "$verdict" $((SECONDS - t0)) "$subject" >>"$RESULTS"
+		info "$(git -C "$SRC" rev-parse --short HEAD) $name: $verdict ($((SECONDS - t0)) s) $subject"
+	done
+done
+
+# The table: the last verdict per commit and config.
+{
+	printf '| commit |'
+	printf ' %s |' "${CONFIGS[@]}"
+	printf '\n|---|'
+	printf -- '---|%.0s' "${CONFIGS[@]}"
+	printf '\n'
+	for c in "${commits[@]}"; do
+		short=$(git -C "$SRC" rev-parse --short "$c")
+		printf '| %s %s |' "$short" "$(git -C "$SRC" log -1 --format=%s "$c" | cut -c1-50)"
+		for name in "${CONFIGS[@]}"; do
+			v=$(awk -F'\t' -v c="$short" -v n="$name" '$1 == c && $2 == n { v = $3 } END { print v }' "$RESULTS")
+			printf ' %s |' "${v:-not run}"
+		done
+		printf '\n'
+	done
+	echo
+	echo "Wall time: $(((SECONDS - t_start) / 60)) min $(((SECONDS - t_start) % 60)) s"
+} >"$TOP/table.md"
+cat "$TOP/table.md"
+! grep -q -e '| error' -e 'config error' "$TOP/table.md"
