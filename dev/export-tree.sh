@@ -11,8 +11,9 @@
 #                   longer exist in the tree are deleted (not `git rm`ed).
 #                   patches/files must assign each to the commit that adds
 #                   it (export says which lines to change); a later commit
-#                   that changes such a file is folded into that one, with
-#                   a warning, since the repo holds one version of a file
+#                   that changes such a file is refused, since the repo
+#                   holds one version of a file: fold the change into the
+#                   commit that adds it
 #   patches/        one patch per commit after tag `base`, restricted to
 #                   files of the base kernel (every commit must change
 #                   one); NNNN-subject.patch + patches/series are
@@ -126,9 +127,15 @@ done
 ((${#wrong[@]} == 0)) ||
 	die "patches/files does not assign these new files to the commit that adds them;" \
 		"these lines (patch number, path) must be in it:" "${wrong[@]}"
-for f in "${folded[@]}"; do
-	warn "folded into the commit that adds the file: $f"
-done
+# The repo holds one version of each new file, which goes in the commit
+# that adds it: folding a later change into it would change what the
+# commits in between build.
+((${#folded[@]} == 0)) ||
+	die "these commits change a file that an earlier commit of the series adds:" \
+		"${folded[@]}" \
+		"The repo keeps one version of each new file, in the commit that adds it." \
+		"Fold each change into that commit (git commit --fixup=<commit>, then" \
+		"git rebase -i --autosquash base), so that every commit builds as exported."
 
 # --- new files ------------------------------------------------------------------
 # Added files: raw diff-tree lines ":000000 <mode> <0> <sha> A" NUL <path> NUL.
