@@ -129,6 +129,9 @@ static void objext_test_stores_land(struct kunit *test)
 							  VALUE(order[n])));
 		KUNIT_EXPECT_EQ(test, objext_live_areas(&objext_test_host),
 				live + 1);
+		/* Only an area of one cell is marked so in the pointer. */
+		KUNIT_EXPECT_EQ(test, !!(objext_word(&obj.ext) & OBJEXT_ONE_CELL),
+				n == 0);
 		for (i = 0; i <= n; i++)
 			KUNIT_EXPECT_PTR_EQ(test,
 					    objext_get(&obj.ext,
