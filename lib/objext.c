@@ -579,7 +579,7 @@ static int objext_host_show(struct seq_file *m, void *v)
 	seq_printf(m, "%-24s %5s %10s\n", "slot", "index", "claimed");
 	for (i = 0; i < host->nr_slots; i++)
 		seq_printf(m, "%-24s %5u %10ld\n", host->slots[i]->name, i,
-			   objext_sum(host, host->nr_slots + i));
+			   objext_slot_claims(host->slots[i]));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(objext_host);
