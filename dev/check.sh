@@ -39,24 +39,8 @@ LOG=$REPO/build/logs/check
 BUILD_KERNEL=$REPO/tools/testing/objext/vm/build-kernel.sh
 MAKE=(make -s -j2 CC="ccache gcc")
 
-pass=0
-fail=0
-result() {
-	if [ "$1" -eq 0 ]; then
-		echo "ok - $2"
-		pass=$((pass + 1))
-	else
-		echo "not ok - $2"
-		fail=$((fail + 1))
-	fi
-}
-
-# A check passes when its tool said nothing; what it said is shown.
-# $1 = the tool's output, $2 = the check's name.
-expect_silence() {
-	[ -z "$1" ] || echo "$1"
-	result "$([ -z "$1" ] && echo 0 || echo 1)" "$2"
-}
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$REPO/dev/lib.sh"
 
 # Warnings with file positions and build paths stripped, sorted, so that the
 # pristine and patched lists compare.
@@ -133,7 +117,7 @@ while read -r p; do
 	[ -n "$p" ] || continue
 	out=$(cd "$TREE" && scripts/checkpatch.pl --strict -q \
 		"$REPO/patches/$p" 2>&1)
-	expect_silence "$out" "checkpatch --strict $p"
+	objext_expect_silence "$out" "checkpatch --strict $p"
 done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$REPO/patches/series" | awk '{print $1}')
 
 # User-space programs (tools/) cannot use the kernel's __func__-free
@@ -148,13 +132,13 @@ for f in "${new_src[@]}"; do
 	tools/*) opts+=(--ignore "$user_ignore") ;;
 	esac
 	out=$(cd "$TREE" && scripts/checkpatch.pl "${opts[@]}" "$(src_path "$f")" 2>&1)
-	expect_silence "$out" "checkpatch ${opts[*]} $f"
+	objext_expect_silence "$out" "checkpatch ${opts[*]} $f"
 done
 
 # --- kernel-doc ---------------------------------------------------------------
 for f in "${new_src[@]}"; do
 	out=$(cd "$TREE" && scripts/kernel-doc -none -Wall "$(src_path "$f")" 2>&1)
-	expect_silence "$out" "kernel-doc -Wall $f"
+	objext_expect_silence "$out" "kernel-doc -Wall $f"
 done
 for f in "${touched[@]}"; do
 	case "$f" in *.c|*.h) ;; *) continue ;; esac
@@ -163,7 +147,7 @@ for f in "${touched[@]}"; do
 	(cd "$TREE" && scripts/kernel-doc -none -Wall "$f" 2>&1) |
 		normalize >"$LOG/kdoc-new.txt"
 	added=$(comm -13 "$LOG/kdoc-base.txt" "$LOG/kdoc-new.txt")
-	expect_silence "$added" "kernel-doc -Wall $f: nothing new"
+	objext_expect_silence "$added" "kernel-doc -Wall $f: nothing new"
 done
 
 # --- Coccinelle -----------------------------------------------------------------
@@ -172,7 +156,7 @@ done
 out=$("$REPO/dev/cocci-patch.sh" check 2>&1)
 rc=$?
 echo "$out" | sed 's/^/# /'
-result $rc "generated patches are what spatch makes of the pristine tree"
+objext_result $rc "generated patches are what spatch makes of the pristine tree"
 
 # Report mode, as `make coccicheck MODE=report` runs it.
 # Fails if spatch does; its output, less the "N files match" noise.
@@ -190,7 +174,7 @@ for cocci in "$REPO"/scripts/coccinelle/api/objext/*.cocci; do
 	out=$(cd "$TREE" && spatch_report "$cocci" --dir .) || rc=$?
 	out=$(grep -v '^\./tools/testing/objext/cocci/' <<<"$out")
 	[ "$rc" -eq 0 ] || out="spatch failed (exit $rc): $out"
-	expect_silence "$out" "$name.cocci: no direct use left in the tree"
+	objext_expect_silence "$out" "$name.cocci: no direct use left in the tree"
 
 	# An out-of-tree user: exactly the lines marked /* report */ are found.
 	user=$REPO/tools/testing/objext/cocci/${name}_user.c
@@ -205,7 +189,7 @@ for cocci in "$REPO"/scripts/coccinelle/api/objext/*.cocci; do
 		sort -n | tr '\n' ' ')
 	echo "# $name.cocci report: lines ${got:-none}, marked ${want:-none} (spatch exit $rc)"
 	[ "$rc" -eq 0 ] && [ -n "$want" ] && [ "$got" = "$want" ]
-	result $? "$name.cocci reports exactly the marked uses in ${user#"$REPO"/}"
+	objext_result $? "$name.cocci reports exactly the marked uses in ${user#"$REPO"/}"
 
 	# Patch mode on the same input gives the reviewed expected file.
 	expected=${user%.c}.expected.c
@@ -217,7 +201,7 @@ for cocci in "$REPO"/scripts/coccinelle/api/objext/*.cocci; do
 	else
 		out="spatch failed: $(cat "$LOG/$name.spatch.log")"
 	fi
-	expect_silence "$out" "$name.cocci patch mode turns ${user##*/} into ${expected##*/}"
+	objext_expect_silence "$out" "$name.cocci patch mode turns ${user##*/} into ${expected##*/}"
 done
 
 # --- sparse and W=1 -------------------------------------------------------------
@@ -225,11 +209,11 @@ done
 "$BUILD_KERNEL" --src "$TREE" --out "$OUT" >"$LOG/build-new.log" 2>&1
 rc=$?
 [ $rc -eq 0 ] || tail -n 20 "$LOG/build-new.log"
-result $rc "the test kernel (patched tree) builds"
+objext_result $rc "the test kernel (patched tree) builds"
 wait $base_pid
 rc=$?
 [ $rc -eq 0 ] || tail -n 20 "$LOG/config-base.log"
-result $rc "configure the pristine tree for sparse and W=1"
+objext_result $rc "configure the pristine tree for sparse and W=1"
 
 # A .c file that another one of its directory #includes (a KUnit suite
 # that needs the file's static functions) has no object of its own: it is
@@ -247,7 +231,7 @@ for f in "${new_src[@]}" "${touched[@]}"; do
 		host=$(included_by "$f")
 		if [ -n "$host" ]; then
 			printf '%s\n' "${new_src[@]}" "${touched[@]}" | grep -qx "$host"
-			result $? "$f is checked as part of $host"
+			objext_result $? "$f is checked as part of $host"
 		else
 			objs+=("${f%.c}.o")
 		fi
@@ -261,7 +245,7 @@ done
 for obj in "${objs[@]}"; do
 	cmd=$OUT/$(dirname "$obj")/.$(basename "$obj").cmd
 	[ -f "$cmd" ]
-	result $? "${obj%.o}.c is compiled into the test kernel"
+	objext_result $? "${obj%.o}.c is compiled into the test kernel"
 done
 
 # warnings TREE OUT MODE OBJ: build OBJ in TREE/OUT with MODE (C=2 or
@@ -305,7 +289,7 @@ for obj in "${objs[@]}"; do
 			cat "$LOG/new.txt" "$LOG/base.txt" 2>/dev/null | grep -A5 'failed (exit'
 			result 1 "$what"
 		else
-			expect_silence "$added" "$what"
+			objext_expect_silence "$added" "$what"
 		fi
 	done
 done
@@ -313,7 +297,6 @@ done
 wait $tiny_pid
 rc=$?
 [ $rc -eq 0 ] || tail -n 20 "$LOG/tiny.log"
-result $rc "allnoconfig + EXPERT + BPF_SYSCALL (no FSNOTIFY, SECURITY, BPF_LSM, FILE_LOCKING, FS_ENCRYPTION, FS_VERITY) builds vmlinux"
+objext_result $rc "allnoconfig + EXPERT + BPF_SYSCALL (no FSNOTIFY, SECURITY, BPF_LSM, FILE_LOCKING, FS_ENCRYPTION, FS_VERITY) builds vmlinux"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+objext_summary

@@ -57,6 +57,35 @@ is_true() {
 	case "${1:-}" in "" | 0 | no | false | n | off) return 1 ;; *) return 0 ;; esac
 }
 
+# --- test results ----------------------------------------------------------------
+# The check scripts (check.sh, series-check.sh) print one "ok - NAME" or
+# "not ok - NAME" line per check and end with "N passed, N failed".
+objext_pass=0 objext_fail=0
+
+# objext_result RC NAME: the check NAME passed if RC is 0.
+objext_result() {
+	if [ "$1" -eq 0 ]; then
+		echo "ok - $2"
+		objext_pass=$((objext_pass + 1))
+	else
+		echo "not ok - $2"
+		objext_fail=$((objext_fail + 1))
+	fi
+}
+
+# objext_expect_silence OUTPUT NAME: the check passed if its tool said
+# nothing; what it said is shown.
+objext_expect_silence() {
+	[ -z "$1" ] || echo "$1"
+	objext_result "$([ -z "$1" ] && echo 0 || echo 1)" "$2"
+}
+
+# objext_summary: the closing line; fails if a check did.
+objext_summary() {
+	echo "$objext_pass passed, $objext_fail failed"
+	[ "$objext_fail" -eq 0 ]
+}
+
 # --- temporary files ---------------------------------------------------------
 # One private temp dir per process, removed on exit.  Lives under build/ (same
 # filesystem as the tree, no surprises with a small /tmp).

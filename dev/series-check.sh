@@ -23,33 +23,22 @@ export PATH=/usr/bin:$PATH
 
 SERIES=$OBJEXT_BUILD/series
 WT=$OBJEXT_BUILD/series-am
-pass=0 fail=0
-result() {
-	if [ "$1" -eq 0 ]; then
-		echo "ok - $2"
-		pass=$((pass + 1))
-	else
-		echo "not ok - $2"
-		fail=$((fail + 1))
-	fi
-}
 finish() {
-	echo "$pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
+	objext_summary
 	exit
 }
 
 out=$("$OBJEXT_REPO/dev/series.sh" "$SERIES" 2>&1)
 rc=$?
 echo "$out" | sed 's/^/# /'
-result $rc "make series writes the cover letter and the patches"
+objext_result $rc "make series writes the cover letter and the patches"
 [ $rc -eq 0 ] || finish
 mapfile -t patches < <(find "$SERIES" -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-*' | sort)
 want=$(tgit rev-list --count base..objext)
 [ "${#patches[@]}" -eq "$want" ]
-result $? "one patch per commit of base..objext (${#patches[@]} of $want)"
+objext_result $? "one patch per commit of base..objext (${#patches[@]} of $want)"
 grep -q '^base-commit: '"$(tgit rev-parse base)"'$' "$SERIES/0000-cover-letter.patch"
-result $? "the cover letter names the base commit"
+objext_result $? "the cover letter names the base commit"
 
 # --- git am onto the pristine base --------------------------------------------
 # A worktree of build/linux: the base's objects are there already.
@@ -62,13 +51,13 @@ else
 	git -C "$OBJEXT_TREE" worktree add -q --detach "$WT" base
 fi
 rc=$?
-result $rc "a worktree of build/linux at tag base"
+objext_result $rc "a worktree of build/linux at tag base"
 [ $rc -eq 0 ] || finish
 out=$(GIT_COMMITTER_NAME=$OBJEXT_IDENT_NAME GIT_COMMITTER_EMAIL=$OBJEXT_IDENT_EMAIL \
 	git -C "$WT" -c core.autocrlf=false am -q --whitespace=nowarn "${patches[@]}" 2>&1)
 rc=$?
 [ $rc -eq 0 ] || echo "$out" | tail -n 20 | sed 's/^/# /'
-result $rc "git am applies every patch of build/series onto base"
+objext_result $rc "git am applies every patch of build/series onto base"
 if [ $rc -eq 0 ]; then
 	# Commit by commit: the tree after patch k is that of commit k.
 	bad=""
@@ -77,12 +66,12 @@ if [ $rc -eq 0 ]; then
 			bad+=" $((want - i))"
 	done
 	[ -z "$bad" ] || git -C "$WT" diff --stat HEAD "$(tgit rev-parse objext)" | sed 's/^/# /'
-	result "$([ -z "$bad" ] && echo 0 || echo 1)" \
+	objext_result "$([ -z "$bad" ] && echo 0 || echo 1)" \
 		"git am gives exactly the trees make tree assembles, commit by commit${bad:+ (not after patch$bad)}"
 	a=$(git -C "$WT" log --format=%s base..HEAD)
 	b=$(tgit log --format=%s base..objext)
 	[ "$a" = "$b" ]
-	result $? "the applied commits have the series' subjects, in order"
+	objext_result $? "the applied commits have the series' subjects, in order"
 fi
 
 # --- every new file has a maintainer ------------------------------------------
@@ -90,14 +79,13 @@ while IFS= read -r f; do
 	sections=$(cd "$OBJEXT_TREE" && scripts/get_maintainer.pl --no-git --no-git-fallback \
 		--sections -f "$f" 2>/dev/null | grep -vE '^([A-Z]:[[:space:]]|$)' | grep -vx 'THE REST')
 	[ -n "$sections" ]
-	result $? "MAINTAINERS covers $f (${sections//$'\n'/, })"
+	objext_result $? "MAINTAINERS covers $f (${sections//$'\n'/, })"
 done < <(tgit diff --name-only --diff-filter=A base objext)
 
 # --- checkpatch on every patch --------------------------------------------------
 for p in "${patches[@]}"; do
 	out=$(cd "$OBJEXT_TREE" && scripts/checkpatch.pl --strict -q \
 		--ignore FILE_PATH_CHANGES "$p" 2>&1)
-	[ -z "$out" ] || echo "$out"
-	result "$([ -z "$out" ] && echo 0 || echo 1)" "checkpatch --strict ${p##*/}"
+	objext_expect_silence "$out" "checkpatch --strict ${p##*/}"
 done
 finish
