@@ -152,17 +152,18 @@ static __always_inline unsigned int objext_cell_index(unsigned long present,
 }
 
 /*
- * The value of @slot in @ext, with @present read from it, for a caller
- * that holds the object's lock: @ext is the object's area.
+ * The value of the slot whose presence bit is @bit in @ext, with @present
+ * read from it: for a writer, which holds the object's lock, and for a
+ * reader of an area of more than one cell, whose presence word no RCU
+ * head overwrites.
  */
-static void *objext_cell(struct objext *ext, unsigned long present,
-			 const struct objext_slot *slot)
+static __always_inline void *objext_cell(struct objext *ext,
+					 unsigned long present,
+					 unsigned long bit)
 {
-	unsigned long bit = BIT(slot->index);
-
 	if (!(present & bit))
 		return NULL;
-	return ext->cells[objext_cell_index(present, bit)];
+	return READ_ONCE(ext->cells[objext_cell_index(present, bit)]);
 }
 
 /**
@@ -200,11 +201,8 @@ void *__objext_get(struct objext __rcu *const *extp,
 		 */
 		if (likely(word & OBJEXT_ONE_CELL))
 			value = present & bit ? READ_ONCE(ext->cells[0]) : NULL;
-		else if (present & bit)
-			value = READ_ONCE(ext->cells[objext_cell_index(present,
-								       bit)]);
 		else
-			value = NULL;
+			value = objext_cell(ext, present, bit);
 		/* Pairs with objext_retire(): read the cell, then recheck. */
 		smp_rmb();
 		again = objext_word(extp);
@@ -282,7 +280,7 @@ static void *objext_store(struct objext __rcu **extp,
 		}
 		ext = objext_word_area(word);
 		present = ext ? ext->present : 0;
-		ret = ext ? objext_cell(ext, present, slot) : NULL;
+		ret = ext ? objext_cell(ext, present, bit) : NULL;
 		if (ret != old || (old == new && !(reserve && !(present & bit)))) {
 			objext_unlock(extp, word, flags);
 			break;
