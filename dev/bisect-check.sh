@@ -94,12 +94,7 @@ build() {
 	esac
 }
 
-# The worktree, detached, at tag base.
-if ! git -C "$SRC" rev-parse -q --verify HEAD >/dev/null 2>&1; then
-	rm -rf -- "$SRC"
-	git -C "$OBJEXT_TREE" worktree prune
-	git -C "$OBJEXT_TREE" worktree add -q --detach "$SRC" base || die "cannot add $SRC"
-fi
+objext_worktree "$SRC" || die "cannot set up the worktree $SRC"
 read -ra commits <<<"${BISECT_COMMITS:-$(tgit rev-list --reverse base..objext | tr '\n' ' ')}"
 t_start=$SECONDS
 for c in "${commits[@]}"; do

@@ -57,6 +57,20 @@ is_true() {
 	case "${1:-}" in "" | 0 | no | false | n | off) return 1 ;; *) return 0 ;; esac
 }
 
+# objext_worktree DIR: make DIR a worktree of build/linux (which has the
+# base's objects already), detached at tag base, with nothing of an
+# earlier use left (an interrupted `git am`, build products).
+objext_worktree() {
+	if [ -d "$1" ] && git -C "$1" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+		git -C "$1" am --abort >/dev/null 2>&1
+		git -C "$1" checkout -q -f --detach base && git -C "$1" clean -q -fdx
+	else
+		rm -rf -- "$1"
+		git -C "$OBJEXT_TREE" worktree prune &&
+			git -C "$OBJEXT_TREE" worktree add -q --detach "$1" base
+	fi
+}
+
 # --- test results ----------------------------------------------------------------
 # The check scripts (check.sh, series-check.sh) print one "ok - NAME" or
 # "not ok - NAME" line per check and end with "N passed, N failed".

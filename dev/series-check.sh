@@ -41,15 +41,7 @@ grep -q '^base-commit: '"$(tgit rev-parse base)"'$' "$SERIES/0000-cover-letter.p
 objext_result $? "the cover letter names the base commit"
 
 # --- git am onto the pristine base --------------------------------------------
-# A worktree of build/linux: the base's objects are there already.
-if [ -d "$WT" ] && git -C "$WT" rev-parse -q --verify HEAD >/dev/null 2>&1; then
-	git -C "$WT" am --abort >/dev/null 2>&1
-	git -C "$WT" checkout -q -f --detach base && git -C "$WT" clean -q -fdx
-else
-	rm -rf -- "$WT"
-	git -C "$OBJEXT_TREE" worktree prune
-	git -C "$OBJEXT_TREE" worktree add -q --detach "$WT" base
-fi
+objext_worktree "$WT"
 rc=$?
 objext_result $rc "a worktree of build/linux at tag base"
 [ $rc -eq 0 ] || finish
