@@ -51,7 +51,7 @@ normalize() {
 
 mkdir -p "$LOG"
 make -s -C "$REPO" pristine >"$LOG/pristine.log" 2>&1 ||
-	{ cat "$LOG/pristine.log"; result 1 "pristine tree"; }
+	{ cat "$LOG/pristine.log"; objext_result 1 "pristine tree"; }
 
 # New files: those of the series, and our tooling below tools/testing,
 # which is only in the repo (patches/files); existing files the series
@@ -179,7 +179,7 @@ for cocci in "$REPO"/scripts/coccinelle/api/objext/*.cocci; do
 	# An out-of-tree user: exactly the lines marked /* report */ are found.
 	user=$REPO/tools/testing/objext/cocci/${name}_user.c
 	if [ ! -f "$user" ]; then
-		result 1 "$name.cocci: report test input ${user#"$REPO"/} exists"
+		objext_result 1 "$name.cocci: report test input ${user#"$REPO"/} exists"
 		continue
 	fi
 	want=$(grep -n '/\* report \*/' "$user" | cut -d: -f1 | sort -n | tr '\n' ' ')
@@ -210,6 +210,61 @@ done
 rc=$?
 [ $rc -eq 0 ] || tail -n 20 "$LOG/build-new.log"
 objext_result $rc "the test kernel (patched tree) builds"
+
+# --- what must not compile ----------------------------------------------------
+# Snippets compiled as fs/inode.c is in the test kernel (its .cmd line,
+# without the dependency file), each kind after a control that must
+# compile, so that a failure means the contract and not the command.
+kcc_cmd=$(sed -n -e 's|^savedcmd_fs/inode.o := \(.*\) -c -o fs/inode.o [^ ]*/fs/inode.c .*|\1|' \
+	-e 's| -Wp,-MMD,[^ ]*||p' "$OUT/fs/.inode.o.cmd" 2>/dev/null)
+# kcc NAME FLAGS...: compile $LOG/NAME.c, its messages in $LOG/NAME.log.
+kcc() {
+	local name=$1
+	shift
+	[ -n "$kcc_cmd" ] || { echo "no compile command in fs/.inode.o.cmd" >"$LOG/$name.log"; return 2; }
+	(cd "$OUT" && eval "$kcc_cmd" '"$@"' -fsyntax-only "$LOG/$name.c") >"$LOG/$name.log" 2>&1
+}
+# must_not_compile NAME PATTERN WHAT FLAGS...: compiling NAME fails with
+# an error matching PATTERN.
+must_not_compile() {
+	local name=$1 pattern=$2 what=$3 rc=0
+	shift 3
+	kcc "$name" "$@" && rc=1
+	[ $rc -ne 0 ] || grep -q -E "error: .*$pattern" "$LOG/$name.log" || rc=1
+	[ $rc -eq 0 ] || head -n 20 "$LOG/$name.log"
+	objext_result $rc "$what"
+}
+cat >"$LOG/slot-ok.c" <<'C'
+#include <linux/fs.h>
+static DEFINE_INODE_EXT_SLOT(objext_check_slot, NULL);
+void *objext_check(struct inode *inode);
+void *objext_check(struct inode *inode)
+{
+	return inode_ext_get(inode, &objext_check_slot);
+}
+C
+cat >"$LOG/slot-other-host.c" <<'C'
+#include <linux/fs.h>
+static DEFINE_OBJEXT_HOST(objext_check_host, "check");
+static DEFINE_OBJEXT_SLOT(objext_check_slot, objext_check_host, NULL);
+void *objext_check(struct inode *inode);
+void *objext_check(struct inode *inode)
+{
+	return inode_ext_get(inode, &objext_check_slot);
+}
+C
+sed 's/^static DEFINE/DEFINE/' "$LOG/slot-ok.c" >"$LOG/slot-module-extern.c"
+cp "$LOG/slot-ok.c" "$LOG/slot-module.c"
+kcc slot-ok
+rc=$?
+[ $rc -eq 0 ] || cat "$LOG/slot-ok.log"
+objext_result $rc "a built-in inode slot and its lookup compile"
+must_not_compile slot-other-host "incompatible pointer type" \
+	"a slot of another host passed for an inode does not compile"
+must_not_compile slot-module "needs built-in code" \
+	"a static inode slot in a module fails with its reason" -DMODULE
+must_not_compile slot-module-extern "needs built-in code" \
+	"an inode slot in a module fails with its reason" -DMODULE
 wait $base_pid
 rc=$?
 [ $rc -eq 0 ] || tail -n 20 "$LOG/config-base.log"
@@ -287,7 +342,7 @@ for obj in "${objs[@]}"; do
 		fi
 		if [ "$new_rc" -ne 0 ] || [ "$base_rc" -ne 0 ]; then
 			cat "$LOG/new.txt" "$LOG/base.txt" 2>/dev/null | grep -A5 'failed (exit'
-			result 1 "$what"
+			objext_result 1 "$what"
 		else
 			objext_expect_silence "$added" "$what"
 		fi

@@ -198,10 +198,26 @@ struct objext_host {
 		__aligned(__alignof__(struct objext_slot)) =		\
 		{ .slot = OBJEXT_SLOT_INIT(#_slot, _host, _destroy) }
 #else
-#define DEFINE_OBJEXT_SLOT(...)						\
-	static_assert(0, "DEFINE_OBJEXT_SLOT() needs built-in code")
-#define DEFINE_OBJEXT_HOST_SLOT(...)					\
-	static_assert(0, "DEFINE_OBJEXT_HOST_SLOT() needs built-in code")
+/*
+ * A module's slot would never join its host's table.  A definition (so
+ * that "static" before it still parses) whose initialiser fails to
+ * compile with the reason.
+ */
+#define OBJEXT_SLOT_IN_MODULE(_macro, _name, _host, _destroy)		\
+{									\
+	.name = (_name),						\
+	.host = &(_host),						\
+	.destroy = (_destroy),						\
+	.index = sizeof(struct { int unused;				\
+		static_assert(0, _macro "() needs built-in code"); }),	\
+}
+
+#define DEFINE_OBJEXT_SLOT(_slot, _host, _destroy)			\
+	struct objext_slot _slot = OBJEXT_SLOT_IN_MODULE(		\
+		"DEFINE_OBJEXT_SLOT", #_slot, _host, _destroy)
+#define DEFINE_OBJEXT_HOST_SLOT(_tag, _slot, _host, _destroy)		\
+	struct _tag _slot = { .slot = OBJEXT_SLOT_IN_MODULE(		\
+		"DEFINE_OBJEXT_HOST_SLOT", #_slot, _host, _destroy) }
 #endif
 
 int objext_host_init(struct objext_host *host);
