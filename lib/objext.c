@@ -167,14 +167,17 @@ static __always_inline void *objext_cell(struct objext *ext,
 }
 
 /**
- * __objext_get() - Slow path of objext_get(), for an object with an area.
+ * __objext_get() - Slow path of objext_get().
  * @extp: The object's extension pointer.
  * @slot: The slot.
  *
- * A writer may replace the area at any time, and RCU keeps the old one
- * around until we are done: load the pointer under RCU, read the cell,
- * and make sure the pointer had not moved on meanwhile (a writer that
- * only held the lock costs a second pass).  Call objext_get() instead.
+ * For what the inline path leaves: an area of more than one cell, one
+ * whose teardown has begun, or one replaced while the inline path read
+ * it.  A writer may replace the area at any time, and RCU keeps the old
+ * one around until we are done: load the pointer under RCU, read the
+ * cell, and make sure the pointer had not moved on meanwhile (a writer
+ * that only held the lock costs a second pass).  Call objext_get()
+ * instead.
  *
  * Context: As for objext_get().
  * Return: As objext_get().
@@ -182,7 +185,7 @@ static __always_inline void *objext_cell(struct objext *ext,
 void *__objext_get(struct objext __rcu *const *extp,
 		   const struct objext_slot *slot)
 {
-	unsigned long bit = BIT(slot->index), word, again, present;
+	unsigned long bit = slot->bit, word, again, present;
 	struct objext *ext;
 	void *value;
 
@@ -230,7 +233,7 @@ static void objext_grow(struct objext __rcu **extp, struct objext *ext,
 {
 	struct objext_host *host = slot->host;
 	unsigned long present = ext ? ext->present : 0;
-	unsigned long bit = BIT(slot->index);
+	unsigned long bit = slot->bit;
 	unsigned int below = objext_cell_index(present, bit);
 	unsigned int nr = hweight_long(present);
 
@@ -261,7 +264,7 @@ static void *objext_store(struct objext __rcu **extp,
 			  gfp_t gfp, bool reserve)
 {
 	struct objext_host *host = slot->host;
-	unsigned long bit = BIT(slot->index), present, grown_for = 0;
+	unsigned long bit = slot->bit, present, grown_for = 0;
 	unsigned long word, flags;
 	struct objext *ext, *grown = NULL;
 	unsigned int grown_nr = 0;
@@ -331,6 +334,43 @@ static void *objext_store(struct objext __rcu **extp,
 	return ret;
 }
 
+/*
+ * The fast path of objext_cmpxchg(): a store in place into the cell of an
+ * area that has only the slot's, what an owner's stores after its first
+ * are (fsnotify attaching and detaching an inode's mark connector, say).
+ * One try of the object's lock, as objext_lock() takes it; anything else
+ * (no area, more cells, teardown begun, the lock held) is left to
+ * objext_store().  Returns true, with the value the slot held in *@cur,
+ * if it did the store or found a value other than @old.
+ */
+static bool objext_store_in_place(struct objext __rcu **extp,
+				  unsigned long bit, void *old, void *new,
+				  void **cur)
+{
+	unsigned long *lockp = (unsigned long __force *)extp;
+	unsigned long word, flags;
+	struct objext *ext;
+	bool done = false;
+
+	local_irq_save(flags);
+	word = READ_ONCE(*lockp);
+	if ((word & (OBJEXT_LOCKED | OBJEXT_ONE_CELL)) != OBJEXT_ONE_CELL ||
+	    !try_cmpxchg(lockp, &word, word | OBJEXT_LOCKED)) {
+		local_irq_restore(flags);
+		return false;
+	}
+	ext = (struct objext *)(word & OBJEXT_PTR_MASK);
+	/* Only the slot's own area has its bit alone; OBJEXT_DYING is not. */
+	if (ext->present == bit) {
+		*cur = ext->cells[0];
+		if (*cur == old)
+			WRITE_ONCE(ext->cells[0], new);
+		done = true;
+	}
+	objext_unlock(extp, word, flags);
+	return done;
+}
+
 /**
  * objext_cmpxchg() - Store a value into a slot of an object, conditionally.
  * @extp: The object's extension pointer.
@@ -367,6 +407,10 @@ void *objext_cmpxchg(struct objext __rcu **extp,
 		     const struct objext_slot *slot, void *old, void *new,
 		     gfp_t gfp)
 {
+	void *cur;
+
+	if (objext_store_in_place(extp, slot->bit, old, new, &cur))
+		return cur;
 	return objext_store(extp, slot, old, new, gfp, false);
 }
 EXPORT_SYMBOL_GPL(objext_cmpxchg);
@@ -416,7 +460,7 @@ bool objext_claimed(struct objext __rcu *const *extp,
 	rcu_read_lock();
 	do {
 		ext = objext_word_area(objext_word(extp));
-		claimed = ext && (READ_ONCE(ext->present) & BIT(slot->index));
+		claimed = ext && (READ_ONCE(ext->present) & slot->bit);
 		/* Pairs with objext_retire(): read the word, then recheck. */
 		smp_rmb();
 	} while (objext_word_area(objext_word(extp)) != ext);
@@ -652,6 +696,7 @@ int objext_host_init(struct objext_host *host)
 		if (host->slots[i]->host != host)
 			return -EINVAL;
 		host->slots[i]->index = i;
+		host->slots[i]->bit = BIT(i);
 	}
 
 	if (host->nr_slots) {

@@ -137,6 +137,11 @@ static void objext_test_stores_land(struct kunit *test)
 					    objext_get(&obj.ext,
 						       objext_test_slots[order[i]]),
 					    VALUE(order[i]));
+		/* The slots without a cell read NULL, in any area. */
+		for (; i < ARRAY_SIZE(order); i++)
+			KUNIT_EXPECT_NULL(test,
+					  objext_get(&obj.ext,
+						     objext_test_slots[order[i]]));
 		KUNIT_EXPECT_EQ(test, objext_slot_claims(objext_test_slots[order[n]]),
 				1);
 	}
@@ -420,6 +425,7 @@ static void objext_test_second_host(struct kunit *test)
 	struct objext_test_obj obj2 = {};
 
 	KUNIT_EXPECT_EQ(test, objext_test2_slot.index, 0);
+	KUNIT_EXPECT_EQ(test, objext_test2_slot.bit, BIT(0));
 	KUNIT_EXPECT_NULL(test, objext_cmpxchg(&obj2.ext, &objext_test2_slot,
 					       NULL, VALUE(0), GFP_KERNEL));
 	KUNIT_EXPECT_EQ(test, objext_live_areas(&objext_test_host2),

@@ -17,14 +17,15 @@
  * one cell larger.  Areas are freed after an RCU grace period.
  *
  * Readers take no lock: objext_get() is one load and a branch on an
- * object without an area, and otherwise two dependent loads from the
- * area and a reload of the object's pointer to see that the area was not
- * replaced meanwhile.  Writers (objext_cmpxchg()) serialise on a lock bit
- * in the object's pointer, as hlist_bl does, taken with interrupts off
- * for no more than a copy of the area.  Teardown (objext_destroy()) closes
- * the object to new values, runs the destructor of every slot holding a
- * value, then makes the pointer final: no value can be stored into a
- * torn-down object.
+ * object without an area.  Otherwise it reads the presence word and a
+ * cell between two more loads of the object's pointer, the second to see
+ * that the area was not replaced meanwhile, inline for an area of one
+ * cell and out of line for larger ones.  Writers (objext_cmpxchg())
+ * serialise on a lock bit in the object's pointer, as hlist_bl does,
+ * taken with interrupts off for no more than a copy of the area.
+ * Teardown (objext_destroy()) closes the object to new values, runs the
+ * destructor of every slot holding a value, then makes the pointer
+ * final: no value can be stored into a torn-down object.
  *
  * See Documentation/core-api/objext.rst.
  */
@@ -82,7 +83,9 @@ struct objext {
  * @host: The host type this slot extends.
  * @destroy: Called at teardown of an object whose slot holds a value, or
  *	NULL.  Gets the value and the object; see objext_destroy().
- * @index: Index of the slot's presence bit; set by objext_host_init().
+ * @bit: The slot's presence bit, BIT(@index), for the inline lookup.
+ * @index: Index of the slot's presence bit.  Both are set by
+ *	objext_host_init().
  *
  * Every slot holds one pointer, NULL until stored.  Define slots with
  * DEFINE_OBJEXT_SLOT() or OBJEXT_SLOT_INIT(), never by hand.
@@ -91,6 +94,7 @@ struct objext_slot {
 	const char *name;
 	struct objext_host *host;
 	void (*destroy)(void *value, void *owner);
+	unsigned long bit;
 	unsigned int index;
 };
 
@@ -257,11 +261,13 @@ void *__objext_get(struct objext __rcu *const *extp,
  * @extp: The object's extension pointer.
  * @slot: The slot.
  *
- * Costs one load and a branch when the object has no extension area, two
- * dependent loads from the area and a reload of @extp when it has one.
- * A slot that was never stored into reads as NULL.  The value is loaded
- * like rcu_dereference() loads a pointer: what the writer initialised
- * before storing it is visible through it.
+ * Costs one load and a branch when the object has no extension area.
+ * When the area has one cell, the usual case, it is inline: two more
+ * loads of @extp around two loads from the area, the last to see that the
+ * area was not replaced meanwhile; larger areas are left to
+ * __objext_get().  A slot that was never stored into reads as NULL.
+ * The value is loaded like rcu_dereference() loads a pointer: what the
+ * writer initialised before storing it is visible through it.
  *
  * Context: Any context.  The caller keeps the object alive, by holding a
  * reference or by being in an RCU read-side critical section; keeping
@@ -271,8 +277,41 @@ void *__objext_get(struct objext __rcu *const *extp,
 static __always_inline void *objext_get(struct objext __rcu *const *extp,
 					const struct objext_slot *slot)
 {
+	unsigned long word, present;
+	struct objext *ext;
+	void *value;
+
 	if (likely(objext_word(extp) <= (unsigned long)OBJEXT_DEAD))
 		return NULL;
+	/*
+	 * Load the word again under RCU, which keeps its area from being
+	 * freed while we read it.  Every word above OBJEXT_DEAD holds an
+	 * area, of at least one cell.  Only the area with the slot's cell
+	 * alone has the slot's bit alone as its presence word (teardown
+	 * adds OBJEXT_DYING); in any other area of one cell the slot has
+	 * none.  An RCU head over a retired area may have given us garbage:
+	 * the last load, which finds the word changed, catches that.
+	 */
+	rcu_read_lock();
+	word = objext_word(extp);
+	if (unlikely(word <= (unsigned long)OBJEXT_DEAD))
+		goto slow;
+	ext = (struct objext *)(word & OBJEXT_PTR_MASK);
+	present = READ_ONCE(ext->present);
+	if (likely(present == slot->bit))
+		value = READ_ONCE(ext->cells[0]);
+	else if ((word & OBJEXT_ONE_CELL) && !(present & slot->bit))
+		value = NULL;
+	else
+		goto slow;
+	/* Pairs with the smp_wmb() of a writer retiring the area. */
+	smp_rmb();
+	if (likely(objext_word(extp) == word)) {
+		rcu_read_unlock();
+		return value;
+	}
+slow:
+	rcu_read_unlock();
 	return __objext_get(extp, slot);
 }
 

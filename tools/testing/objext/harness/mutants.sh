@@ -42,6 +42,14 @@ mutant_h "a torn-down object has an area" \
 	's/return objext_word(extp) > (unsigned long)OBJEXT_DEAD;/return objext_word(extp) >= (unsigned long)OBJEXT_DEAD;/'
 mutant "readers do not check that the area is still the object's" \
 	's/if (likely(again == word))/if (1)/'
+mutant_h "the inline lookup does not check that the area is still the object's" \
+	's/if (likely(objext_word(extp) == word)) {/if (1) {/'
+mutant_h "the inline lookup reads an area it found outside RCU" \
+	's/^\tword = objext_word(extp);$/\trcu_read_unlock();\n\tword = objext_word(extp);\n\trcu_read_lock();/'
+mutant_h "the inline lookup takes the first cell of any area with the slot" \
+	's/if (likely(present == slot->bit))/if (likely(present \& slot->bit))/'
+mutant_h "the inline lookup misses a value during teardown" \
+	's/else if ((word \& OBJEXT_ONE_CELL) \&\& !(present \& slot->bit))/else if (word \& OBJEXT_ONE_CELL)/'
 mutant "readers take the first cell of any area with the slot" \
 	's/(nr ? 0 : OBJEXT_ONE_CELL)/OBJEXT_ONE_CELL/'
 mutant "readers index a one-cell area by its presence word" \
@@ -76,6 +84,14 @@ mutant "a store in place lands in the wrong cell" \
 	's/WRITE_ONCE(ext->cells\[objext_cell_index(present, bit)\],/WRITE_ONCE(ext->cells[0],/'
 mutant "NMI allocates" \
 	'/^\t\tif (in_nmi()) {$/{n;s/ret = ERR_PTR(-EBUSY);/goto nmi_alloc;/};s/^\t\tgrown_for = present;$/nmi_alloc:\n&/'
+mutant "a store in place writes the one cell of another slot's area" \
+	's/if (ext->present == bit) {/if (1) {/'
+mutant "a store in place goes on during teardown" \
+	's/if (ext->present == bit) {/if (ext->present \& bit) {/'
+mutant "a store in place ignores the expected value" \
+	's/if (\*cur == old)/if (1)/'
+mutant "a store in place takes a held lock" \
+	's/if ((word \& (OBJEXT_LOCKED | OBJEXT_ONE_CELL)) != OBJEXT_ONE_CELL ||/if (!(word \& OBJEXT_ONE_CELL) ||/'
 mutant "reserve makes no cell" \
 	's/(old == new \&\& !(reserve \&\& !(present \& bit)))/(old == new)/'
 mutant "areas have no room for the RCU head" \

@@ -62,15 +62,25 @@ void shim_rcu_unregister_thread(void)
 	urcu_memb_unregister_thread();
 }
 
+/* Read-side critical sections this thread is in. */
+static __thread unsigned int rcu_nesting;
+
 void rcu_read_lock(void)
 {
 	urcu_memb_read_lock();
+	rcu_nesting++;
 }
 
 void rcu_read_unlock(void)
 {
+	rcu_nesting--;
 	__tsan_release(&rcu_readers_done);
 	urcu_memb_read_unlock();
+}
+
+bool shim_rcu_reading(void)
+{
+	return rcu_nesting;
 }
 
 void synchronize_rcu(void)

@@ -281,8 +281,13 @@ void shim_deref_hook(unsigned int n, void (*fn)(void *arg), void *arg)
 
 void *shim_after_deref(void *p)
 {
-	if (deref_countdown && !--deref_countdown)
+	if (deref_countdown && !--deref_countdown) {
 		deref_fn(deref_arg);
+		if (!shim_rcu_reading()) {
+			synchronize_rcu();
+			rcu_barrier();
+		}
+	}
 	return p;
 }
 

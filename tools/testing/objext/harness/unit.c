@@ -335,7 +335,10 @@ static void test_reader_sees_replacement(void)
 	shim_deref_hook(1, replace_now, &obj);
 	CHECK(objext_claimed(&obj.ext, &unit_s0));
 
-	/* objext_get(): the fast-path load, then the one it reads through. */
+	/*
+	 * objext_get(): the test for an area, then the load under RCU it
+	 * reads through.
+	 */
 	old = area_of(&obj);
 	replace_slot = &unit_s3;
 	shim_deref_hook(2, replace_now, &obj);
@@ -352,25 +355,69 @@ static void test_reader_sees_replacement(void)
  * presence word: the reader must not compute a cell index from it.  In a
  * larger one the presence word must stay as it was.  Either way the
  * reader reads within the area (ASan checks) and then the new area.
+ * @at is the reader's load after which the store comes.
  */
 static void read_retired(struct uobj *obj, struct objext_slot *slot,
-			 struct objext_slot *grow)
+			 struct objext_slot *grow, unsigned int at)
 {
 	struct objext *old = area_of(obj);
 
 	replace_slot = grow;
-	shim_deref_hook(2, replace_now, obj);
+	shim_deref_hook(at, replace_now, obj);
 	CHECK(objext_get(&obj->ext, slot) == TOKEN(slot->index));
 	CHECK(area_of(obj) != old);
+}
+
+/*
+ * Tear the object down and give it a new area of one cell, for
+ * replace_slot, then have the reader's next load replace that one too.
+ */
+static void replace_anew(void *arg)
+{
+	struct uobj *obj = arg;
+
+	objext_destroy(&unit_host, &obj->ext, obj);
+	RCU_INIT_POINTER(obj->ext, NULL);
+	replace_now(obj);
+	replace_slot = &unit_s0;
+	shim_deref_hook(1, replace_now, obj);
 }
 
 static void test_reader_of_retired_area(void)
 {
 	struct uobj obj = {};
 
+	/*
+	 * The inline lookup reads an area of one cell (loads: test, RCU).
+	 * The garbage lacks bit 0: only the reload tells the reader that
+	 * slot 0 was not empty.
+	 */
+	CHECK(!store(&obj, &unit_s0, NULL, TOKEN(0)));
+	read_retired(&obj, &unit_s0, &unit_s1, 2);
+	objext_destroy(&unit_host, &obj.ext, &obj);
+	RCU_INIT_POINTER(obj.ext, NULL);
+	/* It has bit 5: the reader goes to __objext_get(). */
 	CHECK(!store(&obj, &unit_s5, NULL, TOKEN(5)));
-	read_retired(&obj, &unit_s5, &unit_s0);
-	read_retired(&obj, &unit_s5, &unit_s1);
+	read_retired(&obj, &unit_s5, &unit_s0, 2);
+	/*
+	 * An area of two cells takes __objext_get() without another load;
+	 * its own load is the third.
+	 */
+	read_retired(&obj, &unit_s5, &unit_s1, 3);
+	objext_destroy(&unit_host, &obj.ext, &obj);
+
+	/*
+	 * __objext_get() reads a retired area of one cell: the first area
+	 * is replaced by a new one of one cell; the inline lookup finds
+	 * garbage with bit 5 set and takes __objext_get() without another
+	 * load, whose load is followed by the second replacement.
+	 */
+	RCU_INIT_POINTER(obj.ext, NULL);
+	CHECK(!store(&obj, &unit_s5, NULL, TOKEN(5)));
+	replace_slot = &unit_s5;
+	shim_deref_hook(2, replace_anew, &obj);
+	CHECK(objext_get(&obj.ext, &unit_s5) == TOKEN(5));
+	CHECK(objext_get(&obj.ext, &unit_s0) == TOKEN(0));
 	objext_destroy(&unit_host, &obj.ext, &obj);
 }
 
@@ -467,6 +514,16 @@ static void test_destroy(void)
 	CHECK_EQ(nr_live(&unit_host), 0);
 	for (i = 0; i < U_NR; i++)
 		CHECK_EQ(nr_claimed(&unit_host, i), 0);
+
+	/* The same for an area with the cell of the slot stored into alone. */
+	RCU_INIT_POINTER(obj.ext, NULL);
+	obj.nr_calls = 0;
+	CHECK(!store(&obj, &unit_s4, NULL, TOKEN(4)));
+	objext_destroy(&unit_host, &obj.ext, &obj);
+	if (!CHECK_EQ(obj.nr_calls, 1))
+		return;
+	CHECK(obj.calls[0].read_back == TOKEN(U_S4));
+	CHECK(obj.calls[0].late_store == ERR_PTR(-ENOENT));
 }
 
 /*

@@ -18,12 +18,15 @@ void call_rcu(struct rcu_head *head, rcu_callback_t func);
 void rcu_barrier(void);
 void shim_rcu_register_thread(void);
 void shim_rcu_unregister_thread(void);
+bool shim_rcu_reading(void);
 
 /*
  * Consume ordering is promoted to acquire by gcc; good enough.  Each load
  * goes past shim_after_deref(), which runs a hook that a test armed on
  * its thread (shim.h) after the n-th such load: what another CPU might
- * do right after a reader loaded a pointer.
+ * do right after a reader loaded a pointer.  A reader outside RCU may
+ * then be preempted for a grace period: whatever the hook retired is
+ * freed before the load returns.
  */
 void *shim_after_deref(void *p);
 #define rcu_dereference_raw(p)						\
