@@ -13,10 +13,15 @@
 #   i386          ARCH=i386 i386_defconfig: bzImage
 #   um            ARCH=um defconfig: linux
 #   no-fsnotify, no-bpf, no-security, no-filelock, no-fscrypt, no-fsverity:
-#                 x86_64 defconfig with the feature enabled as far as
-#                 defconfig allows (and everything the others need), then
-#                 switched off (and what selects it); the .config is
-#                 checked to have it off: bzImage
+#                 x86_64 allnoconfig plus every user of an inode slot and
+#                 the KUnit suites (FEATURE_BASE below: ext4 with
+#                 encryption and verity, tmpfs, inotify, fanotify,
+#                 dnotify, audit, the BPF LSM, file locking), then the
+#                 feature switched off (and what selects it); the
+#                 .config is checked to have it off: vmlinux.  Far
+#                 smaller than defconfig, so a column takes minutes per
+#                 commit, and it compiles every file the series touches
+#                 that the feature does not own.
 #
 # Results go to build/bisect/results.tsv (commit, config, ok/error/config
 # error, seconds) as they come, and a commit x config table to
@@ -40,13 +45,13 @@ RESULTS=$TOP/results.tsv
 MAKE=(make -s -j2 CC="ccache gcc")
 mkdir -p "$TOP/logs"
 
-# Symbols each no-* config switches on first (so that the objext code of
-# the feature is compiled where it is on) and then the ones it turns off.
-declare -A FEATURE_ON=(
-	[no-fsnotify]="" [no-bpf]="BPF_SYSCALL BPF_LSM"
-	[no-security]="SECURITY" [no-filelock]="EXPERT"
-	[no-fscrypt]="FS_ENCRYPTION" [no-fsverity]="FS_VERITY"
-)
+# What the no-* configs add to allnoconfig: every user of an inode slot
+# and the KUnit suites.  Each then turns off the symbols it names.
+FEATURE_BASE="EXPERT MULTIUSER BLOCK EXT4_FS SHMEM TMPFS NET INET UNIX
+	FSNOTIFY DNOTIFY INOTIFY_USER FANOTIFY AUDIT SECURITY FTRACE KPROBES
+	KPROBE_EVENTS BPF_SYSCALL BPF_JIT BPF_EVENTS BPF_LSM FILE_LOCKING
+	FS_ENCRYPTION FS_VERITY KUNIT RUNTIME_TESTING_MENU OBJEXT_KUNIT_TEST
+	BPF_INODE_STORAGE_KUNIT_TEST"
 declare -A FEATURE_OFF=(
 	[no-fsnotify]="FSNOTIFY DNOTIFY INOTIFY_USER FANOTIFY AUDIT"
 	[no-bpf]="BPF_SYSCALL" [no-security]="SECURITY"
@@ -64,11 +69,17 @@ configure() {
 	i386) "${MAKE[@]}" -C "$SRC" O="$out" ARCH=i386 i386_defconfig ;;
 	um) "${MAKE[@]}" -C "$SRC" O="$out" ARCH=um defconfig ;;
 	no-*)
-		"${MAKE[@]}" -C "$SRC" O="$out" defconfig || return
-		for s in ${FEATURE_ON[$name]}; do
+		"${MAKE[@]}" -C "$SRC" O="$out" allnoconfig || return
+		for s in $FEATURE_BASE; do
 			"$SRC/scripts/config" --file "$out/.config" -e "$s"
 		done
 		"${MAKE[@]}" -C "$SRC" O="$out" olddefconfig || return
+		# (The KUnit suites' symbols come with their patches.)
+		for s in $FEATURE_BASE; do
+			grep -q "^CONFIG_$s=y" "$out/.config" ||
+				! grep -rqx --include='Kconfig*' "config $s" "$SRC" ||
+				{ echo "CONFIG_$s did not stick"; return 1; }
+		done
 		for s in ${FEATURE_OFF[$name]}; do
 			"$SRC/scripts/config" --file "$out/.config" -d "$s"
 		done
@@ -90,6 +101,7 @@ build() {
 	allnoconfig) "${MAKE[@]}" -C "$SRC" O="$out" vmlinux ;;
 	i386) "${MAKE[@]}" -C "$SRC" O="$out" ARCH=i386 bzImage ;;
 	um) "${MAKE[@]}" -C "$SRC" O="$out" ARCH=um linux ;;
+	no-*) "${MAKE[@]}" -C "$SRC" O="$out" vmlinux ;;
 	*) "${MAKE[@]}" -C "$SRC" O="$out" bzImage ;;
 	esac
 }
