@@ -285,14 +285,17 @@ static __always_inline void *objext_get(struct objext __rcu *const *extp,
 		return NULL;
 	/*
 	 * Load the word again under RCU, which keeps its area from being
-	 * freed while we read it.  Every word above OBJEXT_DEAD holds an
-	 * area, of at least one cell.  Only the area with the slot's cell
-	 * alone has the slot's bit alone as its presence word (teardown
-	 * adds OBJEXT_DYING); in any other area of one cell the slot has
-	 * none.  An RCU head over a retired area may have given us garbage:
-	 * the last load, which finds the word changed, catches that.
+	 * freed while we read it.  A section with preemption off is an RCU
+	 * reader (kvfree_rcu() waits for it) that costs a per-CPU
+	 * increment, where rcu_read_lock() of preemptible RCU is two calls.
+	 * Every word above OBJEXT_DEAD holds an area, of at least one cell.
+	 * Only the area with the slot's cell alone has the slot's bit alone
+	 * as its presence word (teardown adds OBJEXT_DYING); in any other
+	 * area of one cell the slot has none.  An RCU head over a retired
+	 * area may have given us garbage: the last load, which finds the
+	 * word changed, catches that.
 	 */
-	rcu_read_lock();
+	rcu_read_lock_sched();
 	word = objext_word(extp);
 	if (unlikely(word <= (unsigned long)OBJEXT_DEAD))
 		goto slow;
@@ -307,11 +310,11 @@ static __always_inline void *objext_get(struct objext __rcu *const *extp,
 	/* Pairs with the smp_wmb() of a writer retiring the area. */
 	smp_rmb();
 	if (likely(objext_word(extp) == word)) {
-		rcu_read_unlock();
+		rcu_read_unlock_sched();
 		return value;
 	}
 slow:
-	rcu_read_unlock();
+	rcu_read_unlock_sched();
 	return __objext_get(extp, slot);
 }
 

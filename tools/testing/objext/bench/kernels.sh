@@ -3,7 +3,9 @@
 # kernels.sh - the two kernels every benchmark boots, sourced by run.sh,
 # memcurve.sh and slabs.sh (after they set REPO, VM and RES): unpatched
 # 6.12 and objext, both with the VM config (config/vm.config, xfs
-# included) and no debug options, each in a build directory of its own.
+# included) and Debian's preemption model (config/preempt.config:
+# preemptible RCU, a preempt count), no debug options, each in a build
+# directory of its own.
 
 declare -A bench_src=([base]=$REPO/build/pristine [objext]=$REPO/build/linux)
 declare -A bench_out=([base]=$REPO/build/out-bench-base [objext]=$REPO/build/out-bench)
@@ -21,7 +23,7 @@ bench_build_kernels() {
 		[ "${1:-}" = --if-missing ] && [ -f "$(bench_bzimage $k)" ] && continue
 		echo "bench: building $k kernel"
 		"$VM/build-kernel.sh" --src "${bench_src[$k]}" --out "${bench_out[$k]}" \
-			--fragments vm.config > "$RES/build-$k.log" 2>&1 ||
+			--fragments "vm.config preempt.config" > "$RES/build-$k.log" 2>&1 ||
 			{ tail -n 30 "$RES/build-$k.log"; exit 1; }
 	done
 }

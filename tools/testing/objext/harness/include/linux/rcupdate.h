@@ -13,6 +13,9 @@
 
 void rcu_read_lock(void);
 void rcu_read_unlock(void);
+/* Preemption off is an RCU reader too, since the flavours' consolidation. */
+#define rcu_read_lock_sched()	rcu_read_lock()
+#define rcu_read_unlock_sched()	rcu_read_unlock()
 void synchronize_rcu(void);
 void call_rcu(struct rcu_head *head, rcu_callback_t func);
 void rcu_barrier(void);
