@@ -286,14 +286,15 @@ static __always_inline void *objext_get(struct objext __rcu *const *extp,
 	/*
 	 * Load the word again under RCU, which keeps its area from being
 	 * freed while we read it.  A section with preemption off is an RCU
-	 * reader (kvfree_rcu() waits for it) that costs a per-CPU
-	 * increment, where rcu_read_lock() of preemptible RCU is two calls.
-	 * Every word above OBJEXT_DEAD holds an area, of at least one cell.
-	 * Only the area with the slot's cell alone has the slot's bit alone
-	 * as its presence word (teardown adds OBJEXT_DYING); in any other
-	 * area of one cell the slot has none.  An RCU head over a retired
-	 * area may have given us garbage: the last load, which finds the
-	 * word changed, catches that.
+	 * reader (kvfree_rcu() waits for it) that costs an increment and a
+	 * decrement of the preempt count, where rcu_read_lock() and
+	 * rcu_read_unlock() of preemptible RCU are calls.  Every word above
+	 * OBJEXT_DEAD holds an area, of at least one cell.  Only the area
+	 * with the slot's cell alone has the slot's bit alone as its
+	 * presence word (teardown adds OBJEXT_DYING); in any other area of
+	 * one cell the slot has none.  An RCU head over a retired area may
+	 * have given us garbage: the last load, which finds the word
+	 * changed, catches that.
 	 */
 	rcu_read_lock_sched();
 	word = objext_word(extp);

@@ -46,6 +46,8 @@ mutant_h "the inline lookup does not check that the area is still the object's" 
 	's/if (likely(objext_word(extp) == word)) {/if (1) {/'
 mutant_h "the inline lookup reads an area it found outside RCU" \
 	's/^\tword = objext_word(extp);$/\trcu_read_unlock_sched();\n\tword = objext_word(extp);\n\trcu_read_lock_sched();/'
+mutant_h "the inline lookup ends its section with rcu_read_unlock()" \
+	's/^\t\trcu_read_unlock_sched();$/\t\trcu_read_unlock();/'
 mutant_h "the inline lookup takes the first cell of any area with the slot" \
 	's/if (likely(present == slot->bit))/if (likely(present \& slot->bit))/'
 mutant_h "the inline lookup misses a value during teardown" \

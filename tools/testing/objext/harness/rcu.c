@@ -23,6 +23,7 @@ typedef struct rcu_head urcu_head_t;
 
 #include <stdlib.h>
 
+#include <linux/bug.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 
@@ -62,8 +63,27 @@ void shim_rcu_unregister_thread(void)
 	urcu_memb_unregister_thread();
 }
 
-/* Read-side critical sections this thread is in. */
-static __thread unsigned int rcu_nesting;
+/* Read-side critical sections this thread is in, of each kind. */
+static __thread unsigned int rcu_nesting, rcu_sched_nesting;
+
+/*
+ * End a section of the kind @nesting counts.  Ending one of the other
+ * kind is a WARN, which fails the case, and still ends it, so that
+ * liburcu's reader stays balanced.
+ */
+static void rcu_reader_end(unsigned int *nesting, unsigned int *other,
+			   const char *what)
+{
+	if (!*nesting) {
+		shim_warn(__FILE__, __LINE__, what);
+		nesting = other;
+		if (!*nesting)
+			abort();
+	}
+	(*nesting)--;
+	__tsan_release(&rcu_readers_done);
+	urcu_memb_read_unlock();
+}
 
 void rcu_read_lock(void)
 {
@@ -73,14 +93,25 @@ void rcu_read_lock(void)
 
 void rcu_read_unlock(void)
 {
-	rcu_nesting--;
-	__tsan_release(&rcu_readers_done);
-	urcu_memb_read_unlock();
+	rcu_reader_end(&rcu_nesting, &rcu_sched_nesting,
+		       "rcu_read_unlock() ends a section with preemption off");
+}
+
+void rcu_read_lock_sched(void)
+{
+	urcu_memb_read_lock();
+	rcu_sched_nesting++;
+}
+
+void rcu_read_unlock_sched(void)
+{
+	rcu_reader_end(&rcu_sched_nesting, &rcu_nesting,
+		       "rcu_read_unlock_sched() ends an RCU read lock");
 }
 
 bool shim_rcu_reading(void)
 {
-	return rcu_nesting;
+	return rcu_nesting || rcu_sched_nesting;
 }
 
 void synchronize_rcu(void)

@@ -8,8 +8,9 @@
 #   --src DIR          kernel tree (default build/linux of this repo)
 #   --out DIR          build dir (default build/out-vm of this repo)
 #   --fragments "..."  config fragments (default: build-kernel.sh's, the
-#                      test kernel's "vm.config debug.config kmemleak.config
-#                      check.config"; names are looked up in
+#                      test kernel's "vm.config preempt-full.config
+#                      debug.config kmemleak.config check.config";
+#                      names are looked up in
 #                      tools/testing/objext/config/)
 #   --extra-fragment F add one more fragment; repeatable
 #   --no-build         reuse the existing bzImage in --out

@@ -13,9 +13,14 @@
 
 void rcu_read_lock(void);
 void rcu_read_unlock(void);
-/* Preemption off is an RCU reader too, since the flavours' consolidation. */
-#define rcu_read_lock_sched()	rcu_read_lock()
-#define rcu_read_unlock_sched()	rcu_read_unlock()
+/*
+ * Preemption off is an RCU reader too, since the flavours' consolidation:
+ * the same liburcu reader, counted apart, so that a section opened by one
+ * kind and closed by the other WARNs, as the kernel's preempt count and
+ * lockdep would catch it.
+ */
+void rcu_read_lock_sched(void);
+void rcu_read_unlock_sched(void);
 void synchronize_rcu(void);
 void call_rcu(struct rcu_head *head, rcu_callback_t func);
 void rcu_barrier(void);
