@@ -6,8 +6,9 @@
 #
 # Builds both kernels with the VM config and Debian's preemption model
 # (no debug options; xfs included; kernels.sh) into build/out-bench-base
-# and build/out-bench, then boots them alternately under QEMU TCG with -icount shift=0 -smp 1,
-# where the guest clock counts instructions (see fsnbench.c).  Each boot runs every case REPEATS times;
+# and build/out-bench, then boots them alternately under QEMU TCG with
+# -icount shift=0 -smp 1, where the guest clock counts instructions (see
+# fsnbench.c).  Each boot runs every case REPEATS times;
 # the report gives the median ns/op of each kernel and their ratio, plus
 # the inode slab geometry from /proc/slabinfo with 1 to 8 CPUs (slabs.sh).
 #
