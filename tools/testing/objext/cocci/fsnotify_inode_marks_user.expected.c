@@ -4,7 +4,8 @@
  * module still using the i_fsnotify_marks field.  Report mode must list
  * exactly the lines marked "report"; patch mode must turn this file into
  * fsnotify_inode_marks_user.expected.c, rewriting the plain tests and the
- * address-of, leaving the rest (and the module's own accessor) alone.
+ * address-of, leaving the rest (the audit tree's hash key and the
+ * module's own accessor) alone.
  */
 #include <linux/fs.h>
 #include <linux/fsnotify_backend.h>
@@ -23,6 +24,12 @@ static struct fsnotify_mark_connector *oot_conn(struct inode *inode)
 static void *oot_key(struct inode *inode)
 {
 	return fsnotify_inode_connp(inode);			/* report */
+}
+
+/* As audit_tree.c's hash key: reported, but patch mode leaves it. */
+static unsigned long inode_to_key(const struct inode *inode)
+{
+	return (unsigned long)&inode->i_fsnotify_marks;		/* report */
 }
 
 static u32 oot_mask(struct inode *inode)
