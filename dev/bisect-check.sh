@@ -9,7 +9,8 @@
 #
 #   vm            the test kernel's fragments (build-kernel.sh): bzImage
 #   defconfig     x86_64 defconfig: bzImage
-#   allnoconfig   x86_64 allnoconfig: vmlinux
+#   allnoconfig   x86_64 allnoconfig (ARCH=x86_64: kbuild's default ARCH,
+#                 x86, lets allnoconfig turn 64BIT off): vmlinux
 #   i386          ARCH=i386 i386_defconfig: bzImage
 #   um            ARCH=um defconfig: linux
 #   no-fsnotify, no-bpf, no-security, no-filelock, no-fscrypt, no-fsverity:
@@ -65,15 +66,16 @@ configure() {
 	case $name in
 	vm) "$OBJEXT_REPO/tools/testing/objext/vm/build-kernel.sh" --src "$SRC" \
 		--out "$out" --config-only ;;
-	defconfig | allnoconfig) "${MAKE[@]}" -C "$SRC" O="$out" "$name" ;;
+	defconfig) "${MAKE[@]}" -C "$SRC" O="$out" defconfig ;;
+	allnoconfig) "${MAKE[@]}" -C "$SRC" O="$out" ARCH=x86_64 allnoconfig ;;
 	i386) "${MAKE[@]}" -C "$SRC" O="$out" ARCH=i386 i386_defconfig ;;
 	um) "${MAKE[@]}" -C "$SRC" O="$out" ARCH=um defconfig ;;
 	no-*)
-		"${MAKE[@]}" -C "$SRC" O="$out" allnoconfig || return
+		"${MAKE[@]}" -C "$SRC" O="$out" ARCH=x86_64 allnoconfig || return
 		for s in $FEATURE_BASE; do
 			"$SRC/scripts/config" --file "$out/.config" -e "$s"
 		done
-		"${MAKE[@]}" -C "$SRC" O="$out" olddefconfig || return
+		"${MAKE[@]}" -C "$SRC" O="$out" ARCH=x86_64 olddefconfig || return
 		# (The KUnit suites' symbols come with their patches.)
 		for s in $FEATURE_BASE; do
 			grep -q "^CONFIG_$s=y" "$out/.config" ||
@@ -83,7 +85,7 @@ configure() {
 		for s in ${FEATURE_OFF[$name]}; do
 			"$SRC/scripts/config" --file "$out/.config" -d "$s"
 		done
-		"${MAKE[@]}" -C "$SRC" O="$out" olddefconfig || return
+		"${MAKE[@]}" -C "$SRC" O="$out" ARCH=x86_64 olddefconfig || return
 		s=${FEATURE_OFF[$name]%% *}
 		! grep -q "^CONFIG_$s=" "$out/.config" || {
 			echo "CONFIG_$s is still on"
@@ -92,16 +94,22 @@ configure() {
 		;;
 	*) echo "unknown config $name"; return 1 ;;
 	esac
+	case $name in
+	defconfig | allnoconfig | no-*)
+		grep -q '^CONFIG_64BIT=y' "$out/.config" || {
+			echo "$name is not 64-bit"
+			return 1
+		} ;;
+	esac
 }
 
 build() {
 	local name=$1 out=$2
 	case $name in
 	vm) "$OBJEXT_REPO/tools/testing/objext/vm/build-kernel.sh" --src "$SRC" --out "$out" ;;
-	allnoconfig) "${MAKE[@]}" -C "$SRC" O="$out" vmlinux ;;
+	allnoconfig | no-*) "${MAKE[@]}" -C "$SRC" O="$out" ARCH=x86_64 vmlinux ;;
 	i386) "${MAKE[@]}" -C "$SRC" O="$out" ARCH=i386 bzImage ;;
 	um) "${MAKE[@]}" -C "$SRC" O="$out" ARCH=um linux ;;
-	no-*) "${MAKE[@]}" -C "$SRC" O="$out" vmlinux ;;
 	*) "${MAKE[@]}" -C "$SRC" O="$out" bzImage ;;
 	esac
 }

@@ -10,6 +10,8 @@
  *   update PIN FILE N           set FILE's counter to N (map syscall)
  *   delete PIN FILE             delete FILE's counter (map syscall)
  *   stats PIN                   print the programs' statistics
+ *   misses PIN PROG...          print how often each pinned PROG was
+ *                               skipped by the recursion guard
  *   load PROG                   load PROG only: exit 0 if the kernel
  *                               accepts it, 1 if it refuses it
  *   udp PIN N                   send N datagrams to a UDP socket bound to
@@ -114,6 +116,23 @@ static int pin_fd(const char *pin, const char *name)
 	if (fd < 0)
 		die("bpf_obj_get %s: %s", path, strerror(errno));
 	return fd;
+}
+
+/*
+ * How often the program @fd (@name) was not run because it was already
+ * running on the CPU: with full preemption a task can be preempted inside
+ * a tracing program, and the trampoline's recursion guard then skips the
+ * program for every other task that hits the hook on that CPU meanwhile.
+ */
+static __u64 prog_fd_misses(int fd, const char *name)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		die("prog info of %s: %s", name, strerror(errno));
+	return info.recursion_misses;
 }
 
 static void pin_map(struct bpf_map *map, const char *pin, const char *name)
@@ -257,6 +276,33 @@ static int cmd_stats(int argc, char **argv)
 	for (i = 0; i < sizeof(stats) / sizeof(stats[0]); i++)
 		printf("%s%s=%llu", i ? " " : "", stats[i].name,
 		       (unsigned long long)*stats[i].value);
+	putchar('\n');
+	return 0;
+}
+
+/* misses PIN PROG...: prog_fd_misses() of each program pinned as a link. */
+static int cmd_misses(int argc, char **argv)
+{
+	struct bpf_link_info link;
+	__u32 len;
+	int i, fd, prog;
+
+	if (argc < 2)
+		die("usage: misses PIN PROG...");
+	for (i = 1; i < argc; i++) {
+		fd = pin_fd(argv[0], argv[i]);
+		len = sizeof(link);
+		memset(&link, 0, sizeof(link));
+		if (bpf_obj_get_info_by_fd(fd, &link, &len))
+			die("link info of %s: %s", argv[i], strerror(errno));
+		prog = bpf_prog_get_fd_by_id(link.prog_id);
+		if (prog < 0)
+			die("prog of %s: %s", argv[i], strerror(errno));
+		printf("%s%s=%llu", i > 1 ? " " : "", argv[i],
+		       (unsigned long long)prog_fd_misses(prog, argv[i]));
+		close(prog);
+		close(fd);
+	}
 	putchar('\n');
 	return 0;
 }
@@ -507,22 +553,9 @@ static void *recycle_drop_caches(void *arg)
 	return NULL;
 }
 
-/*
- * How often @prog was not run because it was already running on the CPU:
- * with full preemption a task can be preempted inside a tracing program,
- * and the trampoline's recursion guard then skips the program for every
- * other task that hits the hook on that CPU meanwhile.
- */
 static __u64 recursion_misses(const struct bpf_program *prog)
 {
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-
-	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
-		die("prog info of %s: %s", bpf_program__name(prog),
-		    strerror(errno));
-	return info.recursion_misses;
+	return prog_fd_misses(bpf_program__fd(prog), bpf_program__name(prog));
 }
 
 static int cmd_recycle(int argc, char **argv)
@@ -628,7 +661,8 @@ int main(int argc, char **argv)
 	} cmds[] = {
 		{ "attach", cmd_attach }, { "read", cmd_read },
 		{ "update", cmd_update }, { "delete", cmd_delete },
-		{ "stats", cmd_stats },	  { "load", cmd_load },
+		{ "stats", cmd_stats },	  { "misses", cmd_misses },
+		{ "load", cmd_load },
 		{ "udp", cmd_udp },	  { "stress", cmd_stress },
 		{ "recycle", cmd_recycle },
 	};
@@ -636,7 +670,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2)
 		die("usage: bpf-inode-storage %s ...",
-		    "attach|read|update|delete|stats|load|udp|stress|recycle");
+		    "attach|read|update|delete|stats|misses|load|udp|stress|recycle");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 2, argv + 2);

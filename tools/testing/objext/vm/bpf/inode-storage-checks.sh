@@ -30,6 +30,24 @@ elements() {
 	echo $(($(stat_of $BPF_ACCT selem_alloc) - $(stat_of $BPF_ACCT selem_free)))
 }
 
+# element_misses: how often the two counting programs were skipped by
+# the trampoline's recursion guard ("count_selem_alloc=A
+# count_selem_free=F"): a task preempted inside one of them (full
+# preemption) makes it skip every other task on that CPU meanwhile.
+element_misses() {
+	bpf-inode-storage misses $BPF_ACCT count_selem_alloc count_selem_free
+}
+
+# elements_near N: elements() is N to within the counting programs'
+# misses: a missed allocation lowers the count, a missed free raises it.
+# With no miss, exactly N.
+elements_near() {
+	# shellcheck disable=SC2046 # two words, A=... and F=...
+	set -- "$1" $(element_misses)
+	_n=$(elements)
+	[ "$_n" -ge $(($1 - ${2#*=})) ] && [ "$_n" -le $(($1 + ${3#*=})) ]
+}
+
 # wait_for TEST...: TEST succeeds within 30 s (maps are freed from a
 # workqueue, tmpfs inodes when their last reference goes).
 wait_for() {
