@@ -13,7 +13,9 @@
 #               report mode finds no direct use left in the tree and finds
 #               exactly the marked uses in a test input
 #   tiny        allnoconfig with EXPERT and BPF_SYSCALL (BPF inode storage;
-#               no fsnotify, LSM, file locking, fscrypt or fsverity) builds
+#               no fsnotify, LSM, file locking, fscrypt or fsverity) builds;
+#               32-bit: kbuild's default ARCH, x86, lets allnoconfig turn
+#               64BIT off, so this is CI's build with 32-bit longs
 #
 # "No new warning" compares the pristine and the patched tree, both built
 # with the test kernel's config, after dropping line numbers (patches move
