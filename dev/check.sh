@@ -12,18 +12,21 @@
 #   coccinelle  generated patches equal spatch's output on the pristine tree;
 #               report mode finds no direct use left in the tree and finds
 #               exactly the marked uses in a test input
-#   tiny        allnoconfig with EXPERT and BPF_SYSCALL (BPF inode storage;
-#               no fsnotify, LSM, file locking, fscrypt or fsverity) builds;
-#               32-bit: kbuild's default ARCH, x86, lets allnoconfig turn
-#               64BIT off, so this is CI's build with 32-bit longs
+#   tiny        allnoconfig with EXPERT builds: no fsnotify, LSM, BPF,
+#               file locking, fscrypt or fsverity, so every !CONFIG_ side;
+#               32-bit (ARCH=i386), CI's build with 32-bit longs
+#   tiny-bpf    allnoconfig with EXPERT and BPF_SYSCALL builds (x86_64):
+#               BPF inode storage is the one user left beside character
+#               device inodes
 #
 # "No new warning" compares the pristine and the patched tree, both built
 # with the test kernel's config, after dropping line numbers (patches move
-# lines).  The patched side is the test kernel itself (build/out-vm, built
-# here if the vm step has not built it): every .c file we add or touch
-# must have been compiled into it, and each object is then rebuilt with
-# sparse and with W=1.  A make that fails, or an object that is not
-# built, fails its check whatever the warnings say.
+# lines).  Every .c file we add or touch must have been compiled into
+# the test kernel (build/out-vm, built here if the vm step has not built
+# it); all those objects are then built with C=2 W=1 in one make per
+# tree, each tree in a directory of its own configured like the test
+# kernel; kbuild's CC and CHECK lines tell whose warnings are whose.  An object that is not rebuilt, or that
+# sparse did not see, fails its check whatever the warnings say.
 # The last line is "N passed, N failed".
 
 set -uo pipefail
@@ -37,6 +40,7 @@ TREE=$REPO/build/linux
 PRISTINE=$REPO/build/pristine
 OUT=$REPO/build/out-vm
 OUT_BASE=$REPO/build/out-check-base
+OUT_NEW=$REPO/build/out-check-new
 LOG=$REPO/build/logs/check
 BUILD_KERNEL=$REPO/tools/testing/objext/vm/build-kernel.sh
 MAKE=(make -s -j2 CC="ccache gcc")
@@ -48,10 +52,11 @@ source "$REPO/dev/lib.sh"
 # pristine and patched lists compare.
 normalize() {
 	sed -E -e "s#$TREE/##g; s#$PRISTINE/##g" \
-		-e 's/:[0-9]+(:[0-9]+)?:/:/g' "$@" | sort
+		-e 's/:[0-9]+(:[0-9]+)?:/:/g' | sort
 }
 
 mkdir -p "$LOG"
+rm -f "$LOG"/tiny*.rc
 make -s -C "$REPO" pristine >"$LOG/pristine.log" 2>&1 ||
 	{ cat "$LOG/pristine.log"; objext_result 1 "pristine tree"; }
 
@@ -80,39 +85,38 @@ for f in "${new_files[@]}"; do
 done
 
 # --- configurations without the users -----------------------------------------
-# tiny_build NAME FRAGMENT PATTERN [WANT]: allnoconfig plus the config
-# lines in FRAGMENT builds vmlinux; no line of its .config matches
-# PATTERN, and one matches WANT if given.  On one core: it runs in the
-# background from the start, beside the single-threaded checks and the
-# pristine tree's configuration.
+# tiny_build NAME ARCH FRAGMENT PATTERN [WANT]: allnoconfig for ARCH
+# plus the config lines in FRAGMENT builds vmlinux; no line of its
+# .config matches PATTERN, and one matches WANT if given.  On one core:
+# it runs in the background from the start, beside the single-threaded
+# checks and the configuration of the trees.
 tiny_build() {
 	local out=$REPO/build/out-check-$1
 	mkdir -p "$out"
-	printf '%s\n' "$2" >"$out/objext-allno.config"
-	(cd "$TREE" && "${MAKE[@]}" -j1 O="$out" \
+	printf '%s\n' "$3" >"$out/objext-allno.config"
+	(cd "$TREE" && "${MAKE[@]}" -j1 ARCH="$2" O="$out" \
 		KCONFIG_ALLCONFIG="$out/objext-allno.config" allnoconfig &&
-		! grep -E "$3" "$out/.config" &&
-		grep -E "${4:-.}" "$out/.config" >/dev/null &&
-		"${MAKE[@]}" -j1 O="$out" vmlinux) >"$LOG/$1.log" 2>&1
+		! grep -E "$4" "$out/.config" &&
+		grep -E "${5:-.}" "$out/.config" >/dev/null &&
+		"${MAKE[@]}" -j1 ARCH="$2" O="$out" vmlinux) >"$LOG/$1.log" 2>&1
 }
-# allnoconfig with EXPERT has neither fsnotify, LSMs, file locking,
-# fscrypt nor fsverity, so every !CONFIG_ stub of theirs must build; BPF
-# inode storage is the one user left beside character device inodes.  The
-# !BPF_SYSCALL stubs are built by the KUnit step (UML, no BPF), so one
-# kernel covers both.
-tiny_build tiny "$(printf 'CONFIG_EXPERT=y\nCONFIG_BPF_SYSCALL=y')" \
-	'^CONFIG_(FSNOTIFY|SECURITY|BPF_LSM|FILE_LOCKING|FS_ENCRYPTION|FS_VERITY)=' \
-	'^CONFIG_BPF_SYSCALL=y' &
+no_users='(FSNOTIFY|SECURITY|BPF_LSM|FILE_LOCKING|FS_ENCRYPTION|FS_VERITY)'
+(tiny_build tiny i386 CONFIG_EXPERT=y "^CONFIG_($no_users|BPF_SYSCALL|64BIT)="
+	echo $? >"$LOG/tiny.rc"
+	tiny_build tiny-bpf x86_64 "$(printf 'CONFIG_EXPERT=y\nCONFIG_BPF_SYSCALL=y')" \
+		"^CONFIG_$no_users=" '^CONFIG_(BPF_SYSCALL|64BIT)=y'
+	echo $? >"$LOG/tiny-bpf.rc") &
 tiny_pid=$!
 
-# The pristine tree is configured like the test kernel, on one core too.
-configure_base() {
-	"$BUILD_KERNEL" --src "$PRISTINE" --out "$OUT_BASE" --config-only \
-		>"$LOG/config-base.log" 2>&1 &&
-		(cd "$PRISTINE" && "${MAKE[@]}" -j1 O="$OUT_BASE" prepare) >>"$LOG/config-base.log" 2>&1
+# Both trees are configured like the test kernel, on one core too, each
+# in a directory of its own: the test kernel's is not written, so this
+# can run beside the VM steps.
+configure() {
+	"$BUILD_KERNEL" --src "$1" --out "$2" --config-only >"$LOG/config-$3.log" 2>&1 &&
+		(cd "$1" && "${MAKE[@]}" -j1 O="$2" prepare) >>"$LOG/config-$3.log" 2>&1
 }
-configure_base &
-base_pid=$!
+(configure "$PRISTINE" "$OUT_BASE" base && configure "$TREE" "$OUT_NEW" new) &
+configure_pid=$!
 
 # --- checkpatch ---------------------------------------------------------------
 while read -r p; do
@@ -267,10 +271,10 @@ must_not_compile slot-module "needs built-in code" \
 	"a static inode slot in a module fails with its reason" -DMODULE
 must_not_compile slot-module-extern "needs built-in code" \
 	"an inode slot in a module fails with its reason" -DMODULE
-wait $base_pid
+wait $configure_pid
 rc=$?
-[ $rc -eq 0 ] || tail -n 20 "$LOG/config-base.log"
-objext_result $rc "configure the pristine tree for sparse and W=1"
+[ $rc -eq 0 ] || tail -n 20 "$LOG"/config-*.log
+objext_result $rc "configure the pristine and the patched tree for sparse and W=1"
 
 # A .c file that another one of its directory #includes (a KUnit suite
 # that needs the file's static functions) has no object of its own: it is
@@ -305,55 +309,87 @@ for obj in "${objs[@]}"; do
 	objext_result $? "${obj%.o}.c is compiled into the test kernel"
 done
 
-# warnings TREE OUT MODE OBJ: build OBJ in TREE/OUT with MODE (C=2 or
-# W=1); prints the normalized warnings and fails if make failed or did
-# not produce OBJ.
-warnings() {
-	local tree=$1 out=$2 mode=$3 obj=$4 rc=0 log
-	log=$LOG/make.$BASHPID
-	rm -f "$out/$obj"
-	(cd "$tree" && "${MAKE[@]}" -j1 O="$out" "$mode" "$obj") >"$log" 2>&1 || rc=$?
-	grep -E 'warning|error' "$log" | normalize
-	if [ "$rc" -ne 0 ] || [ ! -f "$out/$obj" ]; then
-		echo "make $mode $obj in ${out#"$REPO"/} failed (exit $rc) or built nothing:"
-		tail -n 5 "$log"
-		rm -f "$log"
-		return 1
-	fi
-	rm -f "$log"
+# build_objects TREE OUT NAME: rebuild every object of $objs in TREE/OUT
+# with sparse and W=1 at once, in one make (one kbuild start-up per tree,
+# not one per object and mode), on one core; the log, with kbuild's
+# "CC"/"CHECK" lines, goes to $LOG/NAME.log.  -k: one object that fails
+# does not hide the others' warnings.
+build_objects() {
+	local tree=$1 out=$2 name=$3
+	(cd "$out" && rm -f "${objs[@]}")
+	(cd "$tree" && make -k -j1 CC="ccache gcc" O="$out" C=2 W=1 "${objs[@]}") \
+		>"$LOG/$name.log" 2>&1
 }
 
+# warnings LOG OBJ KIND: the normalized warnings of OBJ in a build_objects
+# log.  -j1 runs each object's commands in order: the compiler (W=1's
+# warnings, objtool's) after its "CC obj" line, then sparse and W=1's
+# kernel-doc pass after its "CHECK src" line.  KIND is CC or CHECK.
+warnings() {
+	awk -v obj="$2" -v src="${2%.o}.c" -v kind="$3" '
+		/^  [A-Z][A-Z0-9_]* +[^ ]+$/ {
+			mine = ($1 == "CC" && $2 == obj) ||
+				($1 == "CHECK" && ($2 == src || substr($2, length($2) - length(src)) == "/" src))
+			cur = mine ? $1 : ""
+			next
+		}
+		cur == kind && /warning|error/' "$1" | normalize
+}
+
+# ran LOG OBJ KIND: the make of LOG ran KIND on OBJ (its kbuild line).
+ran() {
+	local re="^  CC +$2\$"
+	[ "$3" = CHECK ] && re="^  CHECK +([^ ]*/)?${2%.o}\\.c\$"
+	grep -qE "$re" "$1"
+}
+
+# Both trees at once, one core each.  An object the make did not produce,
+# or did not compile or run sparse on, fails the check whatever its log
+# says.
+build_objects "$TREE" "$OUT_NEW" objects-new &
+new_pid=$!
+build_objects "$PRISTINE" "$OUT_BASE" objects-base
+wait $new_pid
 for obj in "${objs[@]}"; do
 	src=${obj%.o}.c
-	for mode in C=2 W=1; do
-		# Both trees at once: one core each.
-		warnings "$TREE" "$OUT" "$mode" "$obj" >"$LOG/new.txt" &
-		new_pid=$!
-		base_rc=0
-		if [ -f "$PRISTINE/$src" ]; then
-			warnings "$PRISTINE" "$OUT_BASE" "$mode" "$obj" >"$LOG/base.txt" || base_rc=$?
-			wait $new_pid
-			new_rc=$?
-			added=$(comm -13 "$LOG/base.txt" "$LOG/new.txt")
-			what="$mode $obj: nothing new"
-		else
-			wait $new_pid
-			new_rc=$?
-			added=$(cat "$LOG/new.txt")
-			what="$mode $obj: clean"
+	for kind in CHECK CC; do
+		mode=C=2
+		[ "$kind" = CC ] && mode=W=1
+		logs=("$LOG/objects-new.log")
+		[ -f "$PRISTINE/$src" ] && logs+=("$LOG/objects-base.log")
+		missing=
+		for log in "${logs[@]}"; do
+			out=$OUT_NEW
+			[ "$log" = "$LOG/objects-base.log" ] && out=$OUT_BASE
+			if [ ! -f "$out/$obj" ] || ! ran "$log" "$obj" "$kind"; then
+				missing+=" ${out#"$REPO"/}"
+				grep -A5 -F "${obj%.o}" "$log" | head -n 20
+			fi
+		done
+		if [ -n "$missing" ]; then
+			objext_result 1 "$mode $obj: built and checked in$missing"
+			continue
 		fi
-		if [ "$new_rc" -ne 0 ] || [ "$base_rc" -ne 0 ]; then
-			cat "$LOG/new.txt" "$LOG/base.txt" 2>/dev/null | grep -A5 'failed (exit'
-			objext_result 1 "$what"
+		warnings "$LOG/objects-new.log" "$obj" "$kind" >"$LOG/new.txt"
+		if [ ${#logs[@]} -eq 2 ]; then
+			warnings "$LOG/objects-base.log" "$obj" "$kind" >"$LOG/base.txt"
+			objext_expect_silence "$(comm -13 "$LOG/base.txt" "$LOG/new.txt")" \
+				"$mode $obj: nothing new"
 		else
-			objext_expect_silence "$added" "$what"
+			objext_expect_silence "$(cat "$LOG/new.txt")" "$mode $obj: clean"
 		fi
 	done
 done
 
 wait $tiny_pid
-rc=$?
-[ $rc -eq 0 ] || tail -n 20 "$LOG/tiny.log"
-objext_result $rc "allnoconfig + EXPERT + BPF_SYSCALL (no FSNOTIFY, SECURITY, BPF_LSM, FILE_LOCKING, FS_ENCRYPTION, FS_VERITY) builds vmlinux"
+for tiny in tiny tiny-bpf; do
+	rc=$(cat "$LOG/$tiny.rc" 2>/dev/null || echo 1)
+	[ "$rc" -eq 0 ] || tail -n 20 "$LOG/$tiny.log"
+	case $tiny in
+	tiny) what="i386 allnoconfig + EXPERT (no FSNOTIFY, SECURITY, BPF_SYSCALL, FILE_LOCKING, FS_ENCRYPTION, FS_VERITY) builds vmlinux" ;;
+	*) what="x86_64 allnoconfig + EXPERT + BPF_SYSCALL (BPF inode storage; no FSNOTIFY, SECURITY, BPF_LSM, FILE_LOCKING, FS_ENCRYPTION, FS_VERITY) builds vmlinux" ;;
+	esac
+	objext_result "$rc" "$what"
+done
 
 objext_summary

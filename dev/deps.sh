@@ -4,8 +4,10 @@
 # Idempotent: checks every package with dpkg-query and returns at once when
 # all are installed; otherwise runs `apt-get update` once and installs the
 # missing ones (--no-install-recommends, non-interactive).  The kernel source
-# and config packages are pinned to the version in dev/base-version and put
-# on hold, so that a point release does not replace the base under the tree.
+# package is pinned to the version in dev/base-version and put on hold, so
+# that a point release does not replace the base under the tree.  (Debian's
+# kernel image of that version, for the baseline VM tests and make pahole's
+# config, is downloaded when needed, not installed.)
 set -euo pipefail
 
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -17,8 +19,8 @@ os=$( (. /etc/os-release 2>/dev/null && echo "${ID:-?} ${VERSION_ID:-?}") || ech
 [[ $os == "debian 12" ]] ||
 	die "this is ${os/ / }, not Debian 12 (bookworm): the packages and the pinned kernel source ($BASE_DEB_PACKAGE $BASE_DEB_VERSION) are Debian 12's; run on Debian 12."
 
-# Pinned: the base kernel source and its configs.
-pinned=("$BASE_DEB_PACKAGE" "$BASE_DEB_CONFIG_PACKAGE")
+# Pinned: the base kernel source.
+pinned=("$BASE_DEB_PACKAGE")
 packages=(
 	# kernel build (Documentation/process/changes.rst) and its host tools
 	gcc libc6-dev make flex bison bc perl python3 kmod cpio
@@ -89,4 +91,4 @@ if ! "${sudo[@]}" apt-get install -y -q --no-install-recommends --allow-change-h
 		"'apt-cache policy $BASE_DEB_PACKAGE' and bump dev/base-version (see its header)."
 fi
 "${sudo[@]}" apt-mark hold "${pinned[@]}" >/dev/null
-info "done; $BASE_DEB_PACKAGE and $BASE_DEB_CONFIG_PACKAGE held at $BASE_DEB_VERSION"
+info "done; $BASE_DEB_PACKAGE held at $BASE_DEB_VERSION"

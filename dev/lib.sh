@@ -134,14 +134,13 @@ objext_load_base_version() {
 		[[ $line =~ ^([A-Z_]+)=([^[:space:]]+)$ ]] || die "$file: cannot parse line: $line"
 		key=${BASH_REMATCH[1]} val=${BASH_REMATCH[2]}
 		case $key in
-		BASE_DEB_PACKAGE | BASE_DEB_CONFIG_PACKAGE | BASE_DEB_IMAGE_PACKAGE | \
-			BASE_DEB_VERSION | BASE_KERNEL_VERSION)
+		BASE_DEB_PACKAGE | BASE_DEB_IMAGE_PACKAGE | BASE_DEB_VERSION | \
+			BASE_KERNEL_VERSION)
 			printf -v "$key" '%s' "$val" ;;
 		*) die "$file: unknown key $key" ;;
 		esac
 	done <"$file"
 	: "${BASE_DEB_PACKAGE:?missing in dev/base-version}"
-	: "${BASE_DEB_CONFIG_PACKAGE:?missing in dev/base-version}"
 	: "${BASE_DEB_IMAGE_PACKAGE:?missing in dev/base-version}"
 	: "${BASE_DEB_VERSION:?missing in dev/base-version}"
 	: "${BASE_KERNEL_VERSION:?missing in dev/base-version}"
@@ -492,11 +491,12 @@ objext_progress_fd() {
 	{ : >&"$fd"; } 2>/dev/null || fd=2
 }
 
-# objext_update MSG: progress that replaces the previous update.
+# objext_update MSG: progress that replaces the previous update (on a
+# terminal, unless OBJEXT_PROGRESS_LINES is set: several steps at once).
 objext_update() {
 	local fd now
 	objext_progress_fd
-	if [[ -t $fd ]]; then
+	if [[ -t $fd && -z ${OBJEXT_PROGRESS_LINES:-} ]]; then
 		printf '\r\033[K%s' "$*" >&"$fd"
 		objext_progress_open=1
 		return

@@ -2,7 +2,8 @@
 # dev/pahole-inode.sh - size of struct inode, pristine vs objext  (make pahole)
 #
 # For each tree, builds only fs/inode.o (plus kbuild's prepare step) with
-# Debian's amd64 config (/usr/src/linux-config-6.12, the pinned version) and
+# Debian's amd64 config (/boot/config-* of the pinned linux-image package,
+# downloaded and unpacked under build/debs, as the baseline VM tests do) and
 # DWARF4 debug info, out of tree, then runs `pahole -C inode` on it:
 #
 #   pristine  build/pristine (tag base)  -> O=build/out-debian-pristine
@@ -30,11 +31,11 @@ PAHOLE_TREES=${PAHOLE_TREES:-pristine objext}
 JOBS=${JOBS:-$(nproc)}
 CC=${CC:-ccache gcc}
 objext_load_base_version
-debian_config=/usr/src/$BASE_DEB_CONFIG_PACKAGE/config.amd64_none_amd64.xz
 
 command -v pahole >/dev/null || die "pahole not found (run 'make deps': package dwarves)"
-objext_check_deb "$BASE_DEB_CONFIG_PACKAGE"
-[[ -r $debian_config ]] || die "$debian_config not found (run 'make deps')"
+debian_config=$("$OBJEXT_REPO/tools/testing/objext/vm/deb-tool.sh" \
+	"$BASE_DEB_IMAGE_PACKAGE=$BASE_DEB_VERSION" "boot/config-${BASE_DEB_IMAGE_PACKAGE#linux-image-}" \
+	"$OBJEXT_BUILD/debs") || die "cannot get Debian's config from $BASE_DEB_IMAGE_PACKAGE $BASE_DEB_VERSION"
 
 # Options for a quick, pahole-friendly single-object build.
 base_opts=(
@@ -84,7 +85,7 @@ for t in $PAHOLE_TREES; do
 	targets=(fs/inode.o)
 	if [[ ! -f $out/.config || $(cat "$out/.objext-config-stamp" 2>/dev/null) != "$stamp" ]]; then
 		rm -f -- "$out/.objext-config-stamp"
-		xz -dc -- "$debian_config" >"$out/.config"
+		cp -- "$debian_config" "$out/.config"
 		"$src/scripts/config" --file "$out/.config" "${base_opts[@]}" ${user_opts[@]+"${user_opts[@]}"}
 		targets=(olddefconfig fs/inode.o)
 	fi

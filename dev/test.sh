@@ -12,7 +12,13 @@
 # shown.  Progress (start and end of each step with its time, kernel
 # build progress, each in-VM test) is printed as it happens.
 #
-# Usage: dev/test.sh [STEP...]   (default: all steps, in order)
+# When all steps run, those in BACKGROUND start, niced, as soon as the
+# step before them in ALL_STEPS is done, and run beside the steps after
+# them: a QEMU guest keeps about one of the two cores busy, and these
+# fill the other.  The summary lists every step in ALL_STEPS order.
+#
+# Usage: dev/test.sh [STEP...]   (default: all steps, in order; steps
+#        named on the command line all run in the foreground)
 
 set -uo pipefail
 
@@ -24,14 +30,16 @@ REPO=$OBJEXT_REPO
 export CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=true
 LOGS=$OBJEXT_BUILD/logs
 VM=$REPO/tools/testing/objext/vm
-ALL_STEPS=(harness mutants logcheck series kunit vm vm-lsm-off demo vm-base check pahole)
+ALL_STEPS=(harness mutants logcheck series vm-kernel check kunit pahole vm vm-lsm-off demo vm-base)
+declare -A BACKGROUND=([check]=1 [kunit]=1 [pahole]=1)
 
 # The fewest results each step must count (passed + failed + skipped).
 # What each counts: harness, the cases of the ASan and the TSan binary;
 # mutants, one per broken copy of lib/objext.c the harness must catch;
 # logcheck, one per fixture; series, the series checks (7, one per new
 # file, one per patch); kunit, the cases of the objext and
-# bpf_inode_storage suites under UML; vm, the in-VM checks plus every
+# bpf_inode_storage suites under UML; vm-kernel, the test kernel's build;
+# vm, the in-VM checks plus every
 # KUnit case run at boot (those suites again, on SMP x86_64 with KASAN,
 # and the list suite) plus the log check; vm-lsm-off, test 43 plus the
 # boot-time KUnit cases and the log check; demo, the demo's checks, the
@@ -39,7 +47,7 @@ ALL_STEPS=(harness mutants logcheck series kunit vm vm-lsm-off demo vm-base chec
 # test that must fail there; check, one per static check; pahole,
 # make pahole's run and its two figures.
 declare -A STEP_MIN=(
-	[harness]=54 [mutants]=41 [logcheck]=28 [series]=32 [kunit]=13 [vm]=400 [vm-lsm-off]=70
+	[harness]=54 [mutants]=41 [logcheck]=28 [series]=32 [vm-kernel]=1 [kunit]=13 [vm]=400 [vm-lsm-off]=70
 	[demo]=70 [vm-base]=240 [check]=130 [pahole]=3
 )
 
@@ -51,7 +59,10 @@ step_cmd() {
 	# `make series-check`: the mailed series applies, is the tree, is clean
 	series)	"$REPO/dev/series-check.sh" ;;
 	kunit)	"$REPO/tools/testing/objext/kunit.sh" ;;
-	vm)	"$VM/boot-test.sh" ;;
+	# `make vm-kernel`: the test kernel the vm steps, demo and check use
+	vm-kernel) (rc=0; "$VM/build-kernel.sh" || rc=$?
+		objext_result $rc "the test kernel builds"; objext_summary) ;;
+	vm)	"$VM/boot-test.sh" --no-build ;;
 	# the kernel of the vm step again, without the BPF LSM
 	vm-lsm-off) "$VM/boot-test.sh" --no-build --tag lsm-off --no-skip \
 		--append lsm=capability --tests "$VM/tests/43-bpf-inode-storage-no-bpf-lsm.sh" ;;
@@ -88,13 +99,13 @@ setup_failed() {
 objext_step deps "$LOGS/deps.log" "$REPO/dev/deps.sh" || setup_failed deps
 objext_step tree "$LOGS/tree.log" make -C "$REPO" tree || setup_failed tree
 
-for step in "${steps[@]}"; do
-	t0=$SECONDS
-	rc=0
+# run_step STEP: run it; its count, failure reason and time go to
+# $LOGS/STEP.result ("passed failed skipped seconds reason").
+run_step() {
+	local step=$1 t0=$SECONDS rc=0 line p=0 f=0 s=0 why=
 	objext_step "$step" "$LOGS/$step.log" step_cmd "$step" 2>/dev/null || rc=$?
 	line=$(grep -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' \
 		"$LOGS/$step.log" | tail -n 1)
-	p=0 f=0 s=0 why=
 	if [ -n "$line" ]; then
 		p=$(sed -E 's/^([A-Za-z]+: )?([0-9]+) passed.*/\2/' <<<"$line")
 		f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
@@ -108,6 +119,29 @@ for step in "${steps[@]}"; do
 	elif [ -n "$line" ] && [ $((p + f + s)) -lt "${STEP_MIN[$step]}" ]; then
 		why="counted $((p + f + s)) results, at least ${STEP_MIN[$step]} expected"
 	fi
+	echo "$p $f $s $((SECONDS - t0)) $why" >"$LOGS/$step.result"
+}
+
+rm -f "$LOGS"/*.result
+# Steps side by side print whole lines, not updates in place.
+[ $# -gt 0 ] || export OBJEXT_PROGRESS_LINES=1
+background=()
+declare -A beside=()
+for step in "${steps[@]}"; do
+	if [ $# -eq 0 ] && [ -n "${BACKGROUND[$step]:-}" ]; then
+		(renice -n 10 -p $BASHPID >/dev/null; run_step "$step") &
+		background+=($!)
+		beside[$step]=" (beside the next steps)"
+		continue
+	fi
+	run_step "$step"
+done
+[ ${#background[@]} -eq 0 ] || objext_say "=== waiting for the background steps"
+wait "${background[@]}"
+
+for step in "${steps[@]}"; do
+	p=0 f=0 s=0 secs=0 why="did not finish"
+	[ -f "$LOGS/$step.result" ] && read -r p f s secs why <"$LOGS/$step.result"
 	if [ -n "$why" ]; then
 		echo "=== $step: $why: counted as one more failure"
 		f=$((f + 1))
@@ -118,8 +152,8 @@ for step in "${steps[@]}"; do
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 	total_skip=$((total_skip + s))
-	summary+=("$(printf '%-10s %4d passed %4d failed %3d skipped %6s' "$step" "$p" "$f" "$s" \
-		"$(objext_elapsed $((SECONDS - t0)))")")
+	summary+=("$(printf '%-10s %4d passed %4d failed %3d skipped %6s%s' "$step" "$p" "$f" "$s" \
+		"$(objext_elapsed "$secs")" "${beside[$step]:-}")")
 done
 
 echo "=== summary ($(objext_elapsed $((SECONDS - start))), logs in build/logs)"

@@ -71,6 +71,13 @@ fi
 SRC=$(cd "$SRC" && pwd)
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
+# One build in $OUT at a time (make test's check step runs beside the
+# demo, and both make sure the test kernel is built).
+exec 8>"$OUT/.objext-build.lock"
+if ! flock -n 8; then
+	log "waiting for another build in $OUT to finish"
+	flock 8
+fi
 
 # Resolve fragments to absolute paths (relative ones are taken relative to
 # the caller's cwd first, then to tools/testing/objext/config/).
