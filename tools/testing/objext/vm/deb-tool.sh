@@ -18,6 +18,11 @@ set -euo pipefail
 [ $# -eq 3 ] || { echo "usage: $0 PACKAGE[=VERSION] PATH DIR" >&2; exit 2; }
 pkg=$1 path=${2#/} dir=$3/${1/=/_}
 
+# One download and unpack of a package at a time (make test's pahole
+# step and vm-base both want the baseline kernel package).
+mkdir -p "$3"
+exec 9>"$dir.lock"
+flock 9
 if [ ! -f "$dir/$path" ] || [ ! -f "$dir/.unpacked" ]; then
 	rm -rf "$dir"
 	mkdir -p "$dir"
