@@ -87,9 +87,10 @@ done
 # --- configurations without the users -----------------------------------------
 # tiny_build NAME ARCH FRAGMENT PATTERN [WANT]: allnoconfig for ARCH
 # plus the config lines in FRAGMENT builds vmlinux; no line of its
-# .config matches PATTERN, and one matches WANT if given.  On one core:
-# it runs in the background from the start, beside the single-threaded
-# checks and the configuration of the trees.
+# .config matches PATTERN, and one matches WANT if given.  Both run in
+# the background from the start, beside the single-threaded checks and
+# the configuration of the trees, with -j2: once the rest is done they
+# are all that is left, and must not finish on one core.
 tiny_build() {
 	local out=$REPO/build/out-check-$1
 	mkdir -p "$out"
@@ -98,15 +99,16 @@ tiny_build() {
 		KCONFIG_ALLCONFIG="$out/objext-allno.config" allnoconfig &&
 		! grep -E "$4" "$out/.config" &&
 		grep -E "${5:-.}" "$out/.config" >/dev/null &&
-		"${MAKE[@]}" -j1 ARCH="$2" O="$out" vmlinux) >"$LOG/$1.log" 2>&1
+		"${MAKE[@]}" ARCH="$2" O="$out" vmlinux) >"$LOG/$1.log" 2>&1
 }
 no_users='(FSNOTIFY|SECURITY|BPF_LSM|FILE_LOCKING|FS_ENCRYPTION|FS_VERITY)'
 (tiny_build tiny i386 CONFIG_EXPERT=y "^CONFIG_($no_users|BPF_SYSCALL|64BIT)="
-	echo $? >"$LOG/tiny.rc"
-	tiny_build tiny-bpf x86_64 "$(printf 'CONFIG_EXPERT=y\nCONFIG_BPF_SYSCALL=y')" \
+	echo $? >"$LOG/tiny.rc") &
+tiny_pids=$!
+(tiny_build tiny-bpf x86_64 "$(printf 'CONFIG_EXPERT=y\nCONFIG_BPF_SYSCALL=y')" \
 		"^CONFIG_$no_users=" '^CONFIG_(BPF_SYSCALL|64BIT)=y'
 	echo $? >"$LOG/tiny-bpf.rc") &
-tiny_pid=$!
+tiny_pids+=" $!"
 
 # Both trees are configured like the test kernel, on one core too, each
 # in a directory of its own: the test kernel's is not written, so this
@@ -381,7 +383,8 @@ for obj in "${objs[@]}"; do
 	done
 done
 
-wait $tiny_pid
+# shellcheck disable=SC2086 # one word per pid
+wait $tiny_pids
 for tiny in tiny tiny-bpf; do
 	rc=$(cat "$LOG/$tiny.rc" 2>/dev/null || echo 1)
 	[ "$rc" -eq 0 ] || tail -n 20 "$LOG/$tiny.log"
