@@ -25,8 +25,9 @@
 # the test kernel (build/out-vm, built here if the vm step has not built
 # it); all those objects are then built with C=2 W=1 in one make per
 # tree, each tree in a directory of its own configured like the test
-# kernel; kbuild's CC and CHECK lines tell whose warnings are whose.  An object that is not rebuilt, or that
-# sparse did not see, fails its check whatever the warnings say.
+# kernel; kbuild's CC and CHECK lines tell whose warnings are whose.  An
+# object that is not rebuilt, or that sparse did not see, fails its check
+# whatever the warnings say.
 # The last line is "N passed, N failed".
 
 set -uo pipefail
@@ -87,10 +88,11 @@ done
 # --- configurations without the users -----------------------------------------
 # tiny_build NAME ARCH FRAGMENT PATTERN [WANT]: allnoconfig for ARCH
 # plus the config lines in FRAGMENT builds vmlinux; no line of its
-# .config matches PATTERN, and one matches WANT if given.  Both run in
-# the background from the start, beside the single-threaded checks and
-# the configuration of the trees, with -j2: once the rest is done they
-# are all that is left, and must not finish on one core.
+# .config matches PATTERN, and one matches WANT if given; its exit
+# status goes to $LOG/NAME.rc.  Both run in the background from the
+# start, beside the single-threaded checks and the configuration of the
+# trees, with -j2: once the rest is done they are all that is left, and
+# must not finish on one core.
 tiny_build() {
 	local out=$REPO/build/out-check-$1
 	mkdir -p "$out"
@@ -100,14 +102,13 @@ tiny_build() {
 		! grep -E "$4" "$out/.config" &&
 		grep -E "${5:-.}" "$out/.config" >/dev/null &&
 		"${MAKE[@]}" ARCH="$2" O="$out" vmlinux) >"$LOG/$1.log" 2>&1
+	echo $? >"$LOG/$1.rc"
 }
 no_users='(FSNOTIFY|SECURITY|BPF_LSM|FILE_LOCKING|FS_ENCRYPTION|FS_VERITY)'
-(tiny_build tiny i386 CONFIG_EXPERT=y "^CONFIG_($no_users|BPF_SYSCALL|64BIT)="
-	echo $? >"$LOG/tiny.rc") &
+tiny_build tiny i386 CONFIG_EXPERT=y "^CONFIG_($no_users|BPF_SYSCALL|64BIT)=" &
 tiny_pids=$!
-(tiny_build tiny-bpf x86_64 "$(printf 'CONFIG_EXPERT=y\nCONFIG_BPF_SYSCALL=y')" \
-		"^CONFIG_$no_users=" '^CONFIG_(BPF_SYSCALL|64BIT)=y'
-	echo $? >"$LOG/tiny-bpf.rc") &
+tiny_build tiny-bpf x86_64 "$(printf 'CONFIG_EXPERT=y\nCONFIG_BPF_SYSCALL=y')" \
+	"^CONFIG_$no_users=" '^CONFIG_(BPF_SYSCALL|64BIT)=y' &
 tiny_pids+=" $!"
 
 # Both trees are configured like the test kernel, on one core too, each
@@ -311,70 +312,65 @@ for obj in "${objs[@]}"; do
 	objext_result $? "${obj%.o}.c is compiled into the test kernel"
 done
 
-# build_objects TREE OUT NAME: rebuild every object of $objs in TREE/OUT
-# with sparse and W=1 at once, in one make (one kbuild start-up per tree,
-# not one per object and mode), on one core; the log, with kbuild's
-# "CC"/"CHECK" lines, goes to $LOG/NAME.log.  -k: one object that fails
-# does not hide the others' warnings.
+# The two sides of the comparison: the patched tree and the pristine one.
+declare -A side_tree=([new]=$TREE [base]=$PRISTINE) side_out=([new]=$OUT_NEW [base]=$OUT_BASE)
+
+# build_objects SIDE: rebuild every object of $objs in SIDE's tree and
+# directory with sparse and W=1 at once, in one make (one kbuild start-up
+# per tree, not one per object and mode), on one core; the log, with
+# kbuild's "CC"/"CHECK" lines, goes to $LOG/objects-SIDE.log.  -k: one
+# object that fails does not hide the others' warnings.
 build_objects() {
-	local tree=$1 out=$2 name=$3
+	local out=${side_out[$1]}
 	(cd "$out" && rm -f "${objs[@]}")
-	(cd "$tree" && make -k -j1 CC="ccache gcc" O="$out" C=2 W=1 "${objs[@]}") \
-		>"$LOG/$name.log" 2>&1
+	(cd "${side_tree[$1]}" && make -k -j1 CC="ccache gcc" O="$out" C=2 W=1 "${objs[@]}") \
+		>"$LOG/objects-$1.log" 2>&1
 }
 
-# warnings LOG OBJ KIND: the normalized warnings of OBJ in a build_objects
-# log.  -j1 runs each object's commands in order: the compiler (W=1's
-# warnings, objtool's) after its "CC obj" line, then sparse and W=1's
-# kernel-doc pass after its "CHECK src" line.  KIND is CC or CHECK.
+# warnings SIDE OBJ KIND: the normalized warnings of OBJ in SIDE's
+# build_objects log; fails if kbuild did not run KIND on OBJ there.  -j1
+# runs each object's commands in order: the compiler (W=1's warnings,
+# objtool's) after its "CC obj" line, then sparse and W=1's kernel-doc
+# pass after its "CHECK src" line.  KIND is CC or CHECK.
 warnings() {
 	awk -v obj="$2" -v src="${2%.o}.c" -v kind="$3" '
 		/^  [A-Z][A-Z0-9_]* +[^ ]+$/ {
 			mine = ($1 == "CC" && $2 == obj) ||
 				($1 == "CHECK" && ($2 == src || substr($2, length($2) - length(src)) == "/" src))
 			cur = mine ? $1 : ""
+			seen = seen || cur == kind
 			next
 		}
-		cur == kind && /warning|error/' "$1" | normalize
-}
-
-# ran LOG OBJ KIND: the make of LOG ran KIND on OBJ (its kbuild line).
-ran() {
-	local re="^  CC +$2\$"
-	[ "$3" = CHECK ] && re="^  CHECK +([^ ]*/)?${2%.o}\\.c\$"
-	grep -qE "$re" "$1"
+		cur == kind && /warning|error/
+		END { exit !seen }' "$LOG/objects-$1.log" | normalize
 }
 
 # Both trees at once, one core each.  An object the make did not produce,
 # or did not compile or run sparse on, fails the check whatever its log
 # says.
-build_objects "$TREE" "$OUT_NEW" objects-new &
+build_objects new &
 new_pid=$!
-build_objects "$PRISTINE" "$OUT_BASE" objects-base
+build_objects base
 wait $new_pid
 for obj in "${objs[@]}"; do
 	src=${obj%.o}.c
+	sides=(new)
+	[ -f "$PRISTINE/$src" ] && sides+=(base)
 	for kind in CHECK CC; do
 		mode=C=2
 		[ "$kind" = CC ] && mode=W=1
-		logs=("$LOG/objects-new.log")
-		[ -f "$PRISTINE/$src" ] && logs+=("$LOG/objects-base.log")
 		missing=
-		for log in "${logs[@]}"; do
-			out=$OUT_NEW
-			[ "$log" = "$LOG/objects-base.log" ] && out=$OUT_BASE
-			if [ ! -f "$out/$obj" ] || ! ran "$log" "$obj" "$kind"; then
+		for side in "${sides[@]}"; do
+			out=${side_out[$side]}
+			if [ ! -f "$out/$obj" ] ||
+				! warnings "$side" "$obj" "$kind" >"$LOG/$side.txt"; then
 				missing+=" ${out#"$REPO"/}"
-				grep -A5 -F "${obj%.o}" "$log" | head -n 20
+				grep -A5 -F "${obj%.o}" "$LOG/objects-$side.log" | head -n 20
 			fi
 		done
 		if [ -n "$missing" ]; then
 			objext_result 1 "$mode $obj: built and checked in$missing"
-			continue
-		fi
-		warnings "$LOG/objects-new.log" "$obj" "$kind" >"$LOG/new.txt"
-		if [ ${#logs[@]} -eq 2 ]; then
-			warnings "$LOG/objects-base.log" "$obj" "$kind" >"$LOG/base.txt"
+		elif [ ${#sides[@]} -eq 2 ]; then
 			objext_expect_silence "$(comm -13 "$LOG/base.txt" "$LOG/new.txt")" \
 				"$mode $obj: nothing new"
 		else

@@ -123,12 +123,14 @@ run_step() {
 }
 
 rm -f "$LOGS"/*.result
-# Steps side by side print whole lines, not updates in place.
-[ $# -gt 0 ] || export OBJEXT_PROGRESS_LINES=1
+# All steps: those in BACKGROUND beside the others, which then print
+# whole lines of progress, not updates in place.
+all_steps=$(($# == 0))
+[ "$all_steps" -eq 0 ] || export OBJEXT_PROGRESS_LINES=1
 background=()
 declare -A beside=()
 for step in "${steps[@]}"; do
-	if [ $# -eq 0 ] && [ -n "${BACKGROUND[$step]:-}" ]; then
+	if [ "$all_steps" -eq 1 ] && [ -n "${BACKGROUND[$step]:-}" ]; then
 		(renice -n 10 -p $BASHPID >/dev/null; run_step "$step") &
 		background+=($!)
 		beside[$step]=" (beside the next steps)"
