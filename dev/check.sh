@@ -50,9 +50,11 @@ MAKE=(make -s -j2 CC="ccache gcc")
 source "$REPO/dev/lib.sh"
 
 # Warnings with file positions and build paths stripped, sorted, so that the
-# pristine and patched lists compare.
+# pristine and patched lists compare.  Paths are absolute (sparse) or
+# relative to the build directory, a sibling of the tree (gcc).
 normalize() {
 	sed -E -e "s#$TREE/##g; s#$PRISTINE/##g" \
+		-e "s#\.\./(${TREE##*/}|${PRISTINE##*/})/##g" \
 		-e 's/:[0-9]+(:[0-9]+)?:/:/g' | sort
 }
 
