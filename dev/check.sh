@@ -226,8 +226,7 @@ objext_result $rc "the test kernel (patched tree) builds"
 # Snippets compiled as fs/inode.c is in the test kernel (its .cmd line,
 # without the dependency file), each kind after a control that must
 # compile, so that a failure means the contract and not the command.
-kcc_cmd=$(sed -n -e 's|^savedcmd_fs/inode.o := \(.*\) -c -o fs/inode.o [^ ]*/fs/inode.c .*|\1|' \
-	-e 's| -Wp,-MMD,[^ ]*||p' "$OUT/fs/.inode.o.cmd" 2>/dev/null)
+kcc_cmd=$(objext_cc_cmd "$OUT" fs/inode.o)
 # kcc NAME FLAGS...: compile $LOG/NAME.c, its messages in $LOG/NAME.log.
 kcc() {
 	local name=$1

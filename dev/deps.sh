@@ -27,8 +27,8 @@ packages=(
 	libelf-dev libssl-dev openssl pkg-config xz-utils zstd lz4
 	# debug info, layouts, caching, static checks
 	dwarves ccache sparse coccinelle python3-ply python3-git
-	# VM boot tests and the userspace harness
-	qemu-system-x86 busybox-static liburcu-dev clang
+	# VM boot tests and the userspace harness (Valgrind: its plain build)
+	qemu-system-x86 busybox-static liburcu-dev clang valgrind
 	# BPF test programs: clang -target bpf, vmlinux.h and skeletons from
 	# bpftool, a static loader linked with libbpf (libbpf-dev)
 	bpftool libbpf-dev zlib1g-dev

@@ -100,6 +100,28 @@ objext_summary() {
 	[ "$objext_fail" -eq 0 ]
 }
 
+# objext_cc_cmd OUT OBJ: the command kbuild compiled OBJ (fs/inode.o, say)
+# with in the build directory OUT, without its dependency file, output
+# and source: run it there, with the flags and file to compile appended.
+# Empty if OUT has not built OBJ.
+objext_cc_cmd() {
+	local obj=$2
+	sed -n -e "s|^savedcmd_$obj := \(.*\) -c -o $obj [^ ]*/${obj%.o}\.c .*|\1|" \
+		-e 's| -Wp,-MMD,[^ ]*||p' "$1/$(dirname "$obj")/.$(basename "$obj").cmd" 2>/dev/null
+}
+
+# objext_gpl_only TREE SYMBOL...: the SYMBOLs that TREE exports to GPL
+# modules only, one per line, as modpost would refuse them to others.
+objext_gpl_only() {
+	local tree=$1 re
+	shift
+	[ $# -gt 0 ] || return 0
+	re=$(printf '%s|' "$@")
+	grep -rhoE --include='*.[chS]' --exclude-dir=.git --exclude-dir=tools \
+		--exclude-dir=Documentation "EXPORT_SYMBOL(_NS)?_GPL\\((${re%|})[,)]" "$tree" |
+		sed -E 's/.*\(([^,)]*).*/\1/' | sort -u
+}
+
 # --- temporary files ---------------------------------------------------------
 # One private temp dir per process, removed on exit.  Lives under build/ (same
 # filesystem as the tree, no surprises with a small /tmp).

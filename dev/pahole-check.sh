@@ -8,7 +8,12 @@
 #      Debian's amd64 config (pristine and objext trees);
 #   2. objext's struct inode is smaller than the pristine one;
 #   3. README.md states those very figures ("M bytes (N unpatched)"), so
-#      that a change of the layout cannot leave the README behind.
+#      that a change of the layout cannot leave the README behind;
+#   4. a module that is not GPL can still call the inline readers of the
+#      fields that moved into slots (break_lease(), fsverity_active(),
+#      ...): compiled in both trees as their fs/inode.o is, its object
+#      needs no symbol exported to GPL modules only, which modpost would
+#      refuse, in the pristine tree (the control) nor in objext's.
 #
 # Last line: "N passed, N failed".
 
@@ -42,6 +47,46 @@ grep -qF "$objext bytes ($base unpatched)" "$OBJEXT_REPO/README.md" &&
 	ok "README.md states $objext bytes ($base unpatched)" ||
 	not_ok "README.md states $objext bytes ($base unpatched)" \
 		"it says: $(grep -oE '[0-9]+ bytes \([0-9]+ unpatched\)' "$OBJEXT_REPO/README.md" | head -n1)"
+
+mod=$OBJEXT_BUILD/pahole/module-not-gpl
+cat >"$mod.c" <<'C'
+#include <linux/filelock.h>
+#include <linux/fscrypt.h>
+#include <linux/fsverity.h>
+#include <linux/module.h>
+
+int objext_check(struct inode *inode);
+int objext_check(struct inode *inode)
+{
+	return break_lease(inode, O_WRONLY) + !!locks_inode_context(inode) +
+	       fsverity_active(inode) + fscrypt_has_encryption_key(inode);
+}
+MODULE_LICENSE("Proprietary");
+C
+for t in pristine objext; do
+	case $t in
+	pristine) tree=$OBJEXT_PRISTINE ;;
+	objext) tree=$OBJEXT_TREE ;;
+	esac
+	out=$OBJEXT_BUILD/out-debian-$t
+	what="$t: a module that is not GPL calls break_lease(), fsverity_active(), ..."
+	cmd=$(objext_cc_cmd "$out" fs/inode.o)
+	if [ -z "$cmd" ] || ! (cd "$out" && eval "$cmd" -DMODULE -c -o "$mod-$t.o" "$mod.c") \
+		>"$mod-$t.log" 2>&1; then
+		not_ok "$what" "does not compile: $(head -c 500 "$mod-$t.log")"
+		continue
+	fi
+	mapfile -t needs < <(nm -u "$mod-$t.o" | awk '{ print $2 }')
+	gpl=$(objext_gpl_only "$tree" "${needs[@]}" | tr '\n' ' ')
+	# The control: the inline readers did compile into calls.
+	if ! printf '%s\n' "${needs[@]}" | grep -qx __break_lease; then
+		not_ok "$what" "no call of __break_lease in: ${needs[*]}"
+	elif [ -n "$gpl" ]; then
+		not_ok "$what" "needs GPL-only $gpl"
+	else
+		ok "$what: needs no GPL-only symbol (${#needs[@]} symbols)"
+	fi
+done
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

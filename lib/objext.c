@@ -67,9 +67,9 @@ EXPORT_SYMBOL_IF_KUNIT(objext_alloc_area);
  * (OBJEXT_DEAD) is never locked: its host may reset it to NULL at any
  * time for a new life (XFS recycling an inode under RCU path walkers),
  * and an unlock must not write the old life's word over the new one.
- * Returns false, with interrupts as they were, if it could not (*@wordp
- * is then OBJEXT_DEAD for a torn-down object); otherwise true, with the
- * pointer word in *@wordp.
+ * Returns false, with interrupts as they were, if it could not, with the
+ * word that stopped it in *@wordp (OBJEXT_DEAD for a torn-down object, a
+ * locked word in NMI); otherwise true, with the pointer word in *@wordp.
  */
 static bool objext_lock(struct objext __rcu **extp, unsigned long *wordp,
 			unsigned long *flags)
@@ -92,6 +92,7 @@ static bool objext_lock(struct objext __rcu **extp, unsigned long *wordp,
 		}
 		if (in_nmi()) {
 			local_irq_restore(*flags);
+			*wordp = word;
 			return false;
 		}
 		cpu_relax();
@@ -216,7 +217,11 @@ void *__objext_get(struct objext __rcu *const *extp,
 	rcu_read_unlock();
 	return value;
 }
-EXPORT_SYMBOL_GPL(__objext_get);
+/*
+ * Not GPL-only: objext_get() inlines into readers that replace a field
+ * read any module could do (break_lease(), say).
+ */
+EXPORT_SYMBOL(__objext_get);
 
 static void objext_count(struct objext_host *host, unsigned int i, long n)
 {

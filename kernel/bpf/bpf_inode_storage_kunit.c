@@ -69,6 +69,31 @@ static void inode_storage_test_create_destroy(struct kunit *test)
 }
 
 /*
+ * A constructed inode takes no storage until inode_init_always() sets it
+ * up: a tracing program that sees it in between (on the filesystem's
+ * ->alloc_inode() or on inode_init_always_gfp()) must fail, or the
+ * initialisation would lose the storage and the area that holds it.
+ * A new slab object comes straight from inode_init_once(), which leaves
+ * it as a torn-down inode would be.
+ */
+static void inode_storage_test_constructed(struct kunit *test)
+{
+	struct inode *inode = kunit_kzalloc(test, sizeof(*inode), GFP_KERNEL);
+	struct bpf_map *map = inode_storage_test_map(test);
+	struct bpf_local_storage_data *sdata;
+
+	KUNIT_ASSERT_NOT_NULL(test, inode);
+	inode_init_once(inode);
+	KUNIT_EXPECT_PTR_EQ(test, rcu_access_pointer(inode->i_objext),
+			    OBJEXT_DEAD);
+	sdata = inode_storage_test_update(inode, map, 1);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(sdata), -ENOENT);
+	/* Nothing to free if it failed; what a wrong success left, if not. */
+	objext_destroy(&inode_objext_host, &inode->i_objext, inode);
+	inode_storage_map_free(map);
+}
+
+/*
  * An inode whose teardown has begun takes no storage: a creator without
  * a reference (an RCU path walker, say) that comes late fails.  XFS then
  * recycles the inode (inode_init_always() resets i_objext), and its new
@@ -152,6 +177,7 @@ static void inode_storage_test_map_free_during_teardown(struct kunit *test)
 
 static struct kunit_case inode_storage_test_cases[] = {
 	KUNIT_CASE(inode_storage_test_create_destroy),
+	KUNIT_CASE(inode_storage_test_constructed),
 	KUNIT_CASE(inode_storage_test_recycled),
 	KUNIT_CASE(inode_storage_test_map_free_during_teardown),
 	{}

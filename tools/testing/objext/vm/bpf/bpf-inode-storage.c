@@ -32,10 +32,10 @@
  *                               DIR and wait for the storage to go
  *
  * Programs: count_write_fentry, drop_on_fsync, count_write_lsm,
- * nested_get, create_after_destroy, create_then_fail_alloc,
- * count_selem_alloc, count_selem_free, storage_get_lsm, count_sock_rcv,
- * create_on_permission, fail_alloc_sometimes, count_recycle,
- * count_recycle_fail,
+ * nested_get, create_after_destroy, create_before_init,
+ * create_then_fail_alloc, count_selem_alloc, count_selem_free,
+ * storage_get_lsm, count_sock_rcv, create_on_permission,
+ * fail_alloc_sometimes, count_recycle, count_recycle_fail,
  * fentry_file_as_inode, kprobe_scalar_inode.
  * Unpinning (rm -r PIN) detaches them and frees the map once nothing else
  * holds it.
@@ -256,6 +256,8 @@ static int cmd_stats(int argc, char **argv)
 		{ "selem_free", &bss.nr_selem_free },
 		{ "late_tries", &bss.nr_late_tries },
 		{ "late_storage", &bss.nr_late_storage },
+		{ "early_tries", &bss.nr_early_tries },
+		{ "early_storage", &bss.nr_early_storage },
 		{ "failed_alloc_storage", &bss.nr_failed_alloc_storage },
 		{ "sock_counted", &bss.nr_sock_counted },
 		{ "sock_no_storage", &bss.nr_sock_no_storage },

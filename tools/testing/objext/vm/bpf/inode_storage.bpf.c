@@ -37,6 +37,8 @@ __u64 nr_selem_alloc;
 __u64 nr_selem_free;
 __u64 nr_late_tries;
 __u64 nr_late_storage;
+__u64 nr_early_tries;
+__u64 nr_early_storage;
 __u64 nr_failed_alloc_storage;
 __u64 nr_sock_counted;
 __u64 nr_sock_no_storage;
@@ -67,6 +69,19 @@ static __always_inline void count_in_storage(struct inode *inode,
 	__sync_fetch_and_add(&c->writes, 1);
 	c->ino = inode->i_ino;
 	__sync_fetch_and_add(counted, 1);
+}
+
+/*
+ * One try at creating storage for INODE where none should come, counted
+ * in *TRIES, and in *GOT if some came.
+ */
+static __always_inline void try_create(struct inode *inode, __u64 *tries,
+				       __u64 *got)
+{
+	__sync_fetch_and_add(tries, 1);
+	if (bpf_inode_storage_get(&counters, inode, 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE))
+		__sync_fetch_and_add(got, 1);
 }
 
 static void count_write(struct inode *inode)
@@ -147,10 +162,7 @@ int BPF_PROG(nested_get)
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct inode *cwd = task->fs->pwd.dentry->d_inode;
 
-	__sync_fetch_and_add(&nr_nested, 1);
-	if (bpf_inode_storage_get(&counters, cwd, 0,
-				  BPF_LOCAL_STORAGE_GET_F_CREATE))
-		__sync_fetch_and_add(&nr_nested_storage, 1);
+	try_create(cwd, &nr_nested, &nr_nested_storage);
 	return 0;
 }
 
@@ -163,10 +175,22 @@ int BPF_PROG(create_after_destroy, struct inode *inode)
 {
 	if (inode->i_sb->s_dev != target_dev)
 		return 0;
-	__sync_fetch_and_add(&nr_late_tries, 1);
-	if (bpf_inode_storage_get(&counters, inode, 0,
-				  BPF_LOCAL_STORAGE_GET_F_CREATE))
-		__sync_fetch_and_add(&nr_late_storage, 1);
+	try_create(inode, &nr_late_tries, &nr_late_storage);
+	return 0;
+}
+
+/*
+ * Too early: an inode that inode_init_always() has not set up yet must
+ * not get storage either, which the initialisation would lose.  A new
+ * slab object comes here straight from inode_init_once(), a reused one
+ * as its last life's teardown left it.
+ */
+SEC("?fentry/inode_init_always_gfp")
+int BPF_PROG(create_before_init, struct super_block *sb, struct inode *inode)
+{
+	if (sb->s_dev != target_dev)
+		return 0;
+	try_create(inode, &nr_early_tries, &nr_early_storage);
 	return 0;
 }
 

@@ -15,7 +15,8 @@
 #    while another program's helper is creating storage gets NULL and
 #    creates nothing: the recursion guard;
 #  - a program on fexit/__destroy_inode cannot give the dying inode
-#    storage, and storage an LSM program made for an inode whose
+#    storage, nor one on fentry/inode_init_always_gfp an inode not yet
+#    set up (new slab objects included), and storage an LSM program made for an inode whose
 #    allocation then failed is freed with it;
 #  - storage and extension areas go when the inodes are evicted, and
 #    freeing the map frees every element of live inodes, which keep their
@@ -135,6 +136,27 @@ wait_for late && [ "$(stat_of $pin late_storage)" = 0 ] &&
 	tap_not_ok "fexit/__destroy_inode cannot give a torn-down inode storage" \
 		"$(bpf-inode-storage stats $pin), elements $elems0 -> $(elements)"
 rm -r $pin
+
+# Too early: inode_init_always_gfp() gets slab objects that a former life
+# tore down or, new, that only inode_init_once() has touched.  More files
+# than the cache has free objects make some of them new: the cache grows.
+slab_objs() { awk '$1 == "shmem_inode_cache" { print $2, $3 }' /proc/slabinfo; }
+set -- $(slab_objs)
+n_early=$(($2 - $1 + 2000)) objs0=$2
+bpf-inode-storage attach $pin $dir create_before_init
+mkdir $dir/early
+i=0
+while [ $i -lt $n_early ]; do : >$dir/early/$i; i=$((i + 1)); done
+set -- $(slab_objs)
+echo "# shmem_inode_cache: $objs0 -> $2 objects for $n_early files"
+[ "$2" -gt "$objs0" ] &&
+	[ "$(stat_of $pin early_tries)" -ge "$n_early" ] &&
+	[ "$(stat_of $pin early_storage)" = 0 ] &&
+	elements_near "$elems0" && [ "$(slot_claimed)" = "$claimed0" ] &&
+	tap_ok "fentry/inode_init_always_gfp cannot give a new inode storage" ||
+	tap_not_ok "fentry/inode_init_always_gfp cannot give a new inode storage" \
+		"$(bpf-inode-storage stats $pin), elements $elems0 -> $(elements)"
+rm -r $pin $dir/early
 
 # An LSM program (this one is allowed on the baseline too) that creates
 # storage in inode_alloc_security and fails the allocation.
