@@ -178,7 +178,9 @@ static __always_inline void *objext_cell(struct objext *ext,
  * one around until we are done: load the pointer under RCU, read the
  * cell, and make sure the pointer had not moved on meanwhile (a writer
  * that only held the lock costs a second pass).  Call objext_get()
- * instead.
+ * instead.  Exported to every module, not only GPL ones: objext_get()
+ * inlines into readers that replace a field read any module could do
+ * (break_lease(), say).
  *
  * Context: As for objext_get().
  * Return: As objext_get().
@@ -217,10 +219,6 @@ void *__objext_get(struct objext __rcu *const *extp,
 	rcu_read_unlock();
 	return value;
 }
-/*
- * Not GPL-only: objext_get() inlines into readers that replace a field
- * read any module could do (break_lease(), say).
- */
 EXPORT_SYMBOL(__objext_get);
 
 static void objext_count(struct objext_host *host, unsigned int i, long n)
