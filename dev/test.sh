@@ -163,6 +163,6 @@ done
 echo "=== summary ($(objext_elapsed $((SECONDS - start))), logs in build/logs)"
 printf '%s\n' "${summary[@]}"
 echo "(each step's own count: the objext KUnit suite runs under UML (kunit), on"
-echo " x86_64 at boot (vm, vm-lsm-off, demo); the harness cases run twice (ASan, TSan))"
+echo " x86_64 at boot (vm, vm-lsm-off, demo); the harness cases run under ASan and TSan, the unit and model ones under Valgrind too)"
 echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 [ "$total_fail" -eq 0 ]

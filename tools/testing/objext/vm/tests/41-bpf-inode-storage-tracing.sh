@@ -16,8 +16,8 @@
 #    creates nothing: the recursion guard;
 #  - a program on fexit/__destroy_inode cannot give the dying inode
 #    storage, nor one on fentry/inode_init_always_gfp an inode not yet
-#    set up (new slab objects included), and storage an LSM program made for an inode whose
-#    allocation then failed is freed with it;
+#    set up (new slab objects included), and storage an LSM program made
+#    for an inode whose allocation then failed is freed with it;
 #  - storage and extension areas go when the inodes are evicted, and
 #    freeing the map frees every element of live inodes, which keep their
 #    (now empty) slot and get new storage when a new map wants it.
