@@ -42,12 +42,16 @@ inode_storage_test_update(struct inode *inode, struct bpf_map *map, u64 value)
 	return sdata;
 }
 
-/* Storage of a live inode is found, and freed with the inode. */
+/*
+ * Storage of a live inode is found, and destroyed with the inode: its
+ * element leaves the storage and the map before the map is freed.
+ */
 static void inode_storage_test_create_destroy(struct kunit *test)
 {
 	struct inode *inode = kunit_kzalloc(test, sizeof(*inode), GFP_KERNEL);
 	struct bpf_map *map = inode_storage_test_map(test);
 	struct bpf_local_storage_data *sdata;
+	struct bpf_local_storage *storage;
 
 	KUNIT_ASSERT_NOT_NULL(test, inode);
 	rcu_read_lock_trace();
@@ -56,15 +60,98 @@ static void inode_storage_test_create_destroy(struct kunit *test)
 	bpf_inode_storage_unlock();
 	rcu_read_unlock_trace();
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sdata);
+
+	/* RCU keeps the storage and the element from being freed. */
 	rcu_read_lock();
 	KUNIT_EXPECT_PTR_EQ(test, inode_storage_lookup(inode, map, false),
 			    sdata);
-	rcu_read_unlock();
-
+	storage = inode_storage_of(inode);
+	KUNIT_EXPECT_NOT_NULL(test, storage);
 	objext_destroy(&inode_objext_host, &inode->i_objext, inode);
-	rcu_read_lock();
-	KUNIT_EXPECT_NULL(test, inode_storage_of(inode));
+	if (storage)
+		KUNIT_EXPECT_TRUE(test, hlist_empty(&storage->list));
+	KUNIT_EXPECT_TRUE(test, hlist_unhashed(&SELEM(sdata)->map_node));
 	rcu_read_unlock();
+	KUNIT_EXPECT_PTR_EQ(test, rcu_access_pointer(inode->i_objext),
+			    OBJEXT_DEAD);
+	inode_storage_map_free(map);
+}
+
+/*
+ * A sleepable program keeps the value it found under RCU tasks trace
+ * alone (it may sleep in bpf_copy_from_user(), say), and the inode may
+ * be torn down meanwhile: the value must outlive a normal grace period
+ * and the kfree_rcu() batches behind it.  (KASAN reports the read if it
+ * does not.)
+ */
+static void inode_storage_test_sleepable_reader(struct kunit *test)
+{
+	struct inode *inode = kunit_kzalloc(test, sizeof(*inode), GFP_KERNEL);
+	struct bpf_map *map = inode_storage_test_map(test);
+	struct bpf_local_storage_data *sdata;
+	u64 *value = NULL;
+
+	KUNIT_ASSERT_NOT_NULL(test, inode);
+	sdata = inode_storage_test_update(inode, map, 42);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sdata);
+
+	rcu_read_lock_trace();
+	rcu_read_lock();
+	sdata = inode_storage_lookup(inode, map, false);
+	if (sdata)
+		value = (u64 *)sdata->data;
+	rcu_read_unlock();
+	objext_destroy(&inode_objext_host, &inode->i_objext, inode);
+	synchronize_rcu();
+	kvfree_rcu_barrier();
+	if (value)
+		KUNIT_EXPECT_EQ(test, READ_ONCE(*value), 42);
+	rcu_read_unlock_trace();
+	KUNIT_EXPECT_NOT_NULL(test, value);
+	inode_storage_map_free(map);
+}
+
+/*
+ * A tracing program with interrupts off may run inside this CPU's hold of
+ * the inode's objext lock (here taken by hand, as objext takes it).
+ * Deleting the inode's last element there would spin on the lock for
+ * ever to clear the slot: the helper must refuse, and the element must
+ * stay until a delete outside the lock.
+ */
+static void inode_storage_test_delete_under_objext_lock(struct kunit *test)
+{
+	struct inode *inode = kunit_kzalloc(test, sizeof(*inode), GFP_KERNEL);
+	unsigned long *lockp = (unsigned long __force *)&inode->i_objext;
+	struct bpf_map *map = inode_storage_test_map(test);
+	struct bpf_local_storage_data *sdata;
+	unsigned long word, flags;
+	int err;
+
+	KUNIT_ASSERT_NOT_NULL(test, inode);
+	sdata = inode_storage_test_update(inode, map, 1);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sdata);
+
+	/* The lock as objext takes it: bit 0 of the pointer, interrupts off. */
+	local_irq_save(flags);
+	word = READ_ONCE(*lockp);
+	WRITE_ONCE(*lockp, word | OBJEXT_LOCKED);
+	rcu_read_lock();
+	err = bpf_inode_storage_delete_recur((unsigned long)map,
+					     (unsigned long)inode, 0, 0, 0);
+	rcu_read_unlock();
+	WRITE_ONCE(*lockp, word);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_EQ(test, err, -EBUSY);
+
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, inode_storage_lookup(inode, map, false),
+			    sdata);
+	err = bpf_inode_storage_delete_recur((unsigned long)map,
+					     (unsigned long)inode, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_NULL(test, inode_storage_lookup(inode, map, false));
+	rcu_read_unlock();
+	objext_destroy(&inode_objext_host, &inode->i_objext, inode);
 	inode_storage_map_free(map);
 }
 
@@ -124,11 +211,11 @@ static void inode_storage_test_recycled(struct kunit *test)
 
 	rcu_read_lock();
 	storage = inode_storage_of(inode);
-	KUNIT_ASSERT_NOT_NULL(test, storage);
+	KUNIT_EXPECT_NOT_NULL(test, storage);
 	objext_destroy(&inode_objext_host, &inode->i_objext, inode);
 	/* Destroyed with the inode: no element is left on it. */
-	KUNIT_EXPECT_TRUE(test, hlist_empty(&storage->list));
-	KUNIT_EXPECT_NULL(test, inode_storage_of(inode));
+	if (storage)
+		KUNIT_EXPECT_TRUE(test, hlist_empty(&storage->list));
 	rcu_read_unlock();
 	inode_storage_map_free(map);
 }
@@ -177,6 +264,8 @@ static void inode_storage_test_map_free_during_teardown(struct kunit *test)
 
 static struct kunit_case inode_storage_test_cases[] = {
 	KUNIT_CASE(inode_storage_test_create_destroy),
+	KUNIT_CASE(inode_storage_test_sleepable_reader),
+	KUNIT_CASE(inode_storage_test_delete_under_objext_lock),
 	KUNIT_CASE(inode_storage_test_constructed),
 	KUNIT_CASE(inode_storage_test_recycled),
 	KUNIT_CASE(inode_storage_test_map_free_during_teardown),

@@ -266,6 +266,10 @@ static int cmd_stats(int argc, char **argv)
 		{ "alloc_failed", &bss.nr_alloc_failed },
 		{ "recycled", &bss.nr_recycled },
 		{ "recycle_failed", &bss.nr_recycle_failed },
+		{ "unlink_refused", &bss.nr_unlink_refused },
+		{ "rename_new_name", &bss.nr_rename_new_name },
+		{ "rename_new_name_storage", &bss.nr_rename_new_name_storage },
+		{ "rename_over_counted", &bss.nr_rename_over_counted },
 	};
 	int zero = 0, map;
 	size_t i;

@@ -47,6 +47,10 @@ __u64 nr_walk_no_storage;
 __u64 nr_alloc_failed;
 __u64 nr_recycled;
 __u64 nr_recycle_failed;
+__u64 nr_unlink_refused;
+__u64 nr_rename_new_name;
+__u64 nr_rename_new_name_storage;
+__u64 nr_rename_over_counted;
 
 /* Set by the loader: fail one in this many inode allocations (0: none). */
 __u32 fail_alloc_one_in;
@@ -208,6 +212,57 @@ int BPF_PROG(create_then_fail_alloc, struct inode *inode)
 				  BPF_LOCAL_STORAGE_GET_F_CREATE))
 		__sync_fetch_and_add(&nr_failed_alloc_storage, 1);
 	return -12;	/* -ENOMEM */
+}
+
+/*
+ * An LSM that acts on what it keeps, as inode storage is meant for: a
+ * file of the target filesystem that has been written to (its counter
+ * exists and is not zero) cannot be unlinked.
+ */
+SEC("?lsm/inode_unlink")
+int BPF_PROG(refuse_unlink_written, struct inode *dir, struct dentry *dentry)
+{
+	struct inode *inode = dentry->d_inode;
+	struct inode_counter *c;
+
+	if (!inode || inode->i_sb->s_dev != target_dev)
+		return 0;
+	c = bpf_inode_storage_get(&counters, inode, 0, 0);
+	if (!c || !c->writes)
+		return 0;
+	__sync_fetch_and_add(&nr_unlink_refused, 1);
+	return -1;	/* -EPERM */
+}
+
+#define DCACHE_ENTRY_TYPE	(7 << 20)	/* 0: a negative dentry */
+
+/*
+ * Storage of a rename's target, asked for with F_CREATE: the inode is
+ * NULL when the new name does not exist yet, and the helper must then
+ * return NULL, as it always has for LSM programs.  (The verifier takes
+ * a pointer walked to from a typed one as never NULL and would drop a
+ * test of it: the dentry's type says whether it is negative.)
+ */
+SEC("?lsm/inode_rename")
+int BPF_PROG(storage_of_rename_target, struct inode *old_dir,
+	     struct dentry *old_dentry, struct inode *new_dir,
+	     struct dentry *new_dentry)
+{
+	bool negative = !(new_dentry->d_flags & DCACHE_ENTRY_TYPE);
+	struct inode_counter *c;
+
+	if (new_dir->i_sb->s_dev != target_dev)
+		return 0;
+	c = bpf_inode_storage_get(&counters, new_dentry->d_inode, 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (negative) {
+		__sync_fetch_and_add(&nr_rename_new_name, 1);
+		if (c)
+			__sync_fetch_and_add(&nr_rename_new_name_storage, 1);
+	} else if (c && c->writes) {
+		__sync_fetch_and_add(&nr_rename_over_counted, 1);
+	}
+	return 0;
 }
 
 /*

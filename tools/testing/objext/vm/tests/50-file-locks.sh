@@ -4,7 +4,9 @@
 # 50-file-locks.sh - file locks and leases on tmpfs and on ext4 (busybox
 # mke2fs image on a loop device): util-linux flock(1) between processes,
 # then progs/file-locks.c for POSIX, OFD and flock locks and leases with
-# contention.  Same results on both kernels.
+# contention; and the kernel's own selftest of OFD locks
+# (tools/testing/selftests/filelock/ofdlocks.c, on /tmp).  Same results
+# on both kernels.
 
 . /usr/lib/objext/tap.sh
 
@@ -49,6 +51,15 @@ mkdir -p /tmp/locks
 flock_contention /tmp/locks
 file-locks /tmp/locks || TAP_FAILED=$((TAP_FAILED + 1))
 rm -rf /tmp/locks
+
+rm -f /tmp/aa
+out=$(ofdlocks 2>&1)
+rc=$?
+[ $rc = 0 ] && echo "$out" | grep -q '^# \[SUCCESS\]' &&
+	! echo "$out" | grep -q FAIL &&
+	tap_ok "kernel selftest filelock/ofdlocks" ||
+	tap_not_ok "kernel selftest filelock/ofdlocks" \
+		"exit $rc: $(echo "$out" | tr '\n' ' ')"
 
 if scratch_fs_mount locks-ext2; then
 	flock_contention "$SCRATCH_MNT"
