@@ -147,22 +147,12 @@ INITRD=$OUT/objext-initramfs$TAG.cpio.gz
 # Payload: our static test programs (vm/progs) and the real clients the
 # tests drive, all in /usr/bin.
 payload=()
-make -s -C "$HERE/progs" O="$OUT/objext-progs" ||
+make -s -C "$HERE/progs" O="$OUT/objext-progs" KSRC="$SRC" ||
 	die "building the test programs in $HERE/progs failed"
-for src in "$HERE"/progs/*.c; do
-	prog=$(basename "$src" .c)
+for prog in "$HERE"/progs/*.c ofdlocks; do
+	prog=$(basename "$prog" .c)
 	payload+=(--file "$OUT/objext-progs/$prog:/usr/bin/$prog")
 done
-# The kernel's own selftest of OFD locks, from the tree under test.  It
-# memcmp()s two struct flock whose padding it never sets: zeroed stack
-# variables keep stack garbage from failing it, on any kernel.
-ofdlocks=$SRC/tools/testing/selftests/filelock/ofdlocks.c
-[ -f "$ofdlocks" ] || die "$ofdlocks not found"
-gcc -O2 -Wall -ftrivial-auto-var-init=zero -static \
-	-I"$SRC/tools/testing/selftests" \
-	-o "$OUT/objext-progs/ofdlocks" "$ofdlocks" ||
-	die "building $ofdlocks failed"
-payload+=(--file "$OUT/objext-progs/ofdlocks:/usr/bin/ofdlocks")
 # The BPF programs are compiled against this kernel's BTF.
 make -s -C "$HERE/bpf" VMLINUX="$VMLINUX" O="$OUT/objext-bpf" ||
 	die "building the BPF test programs in $HERE/bpf failed"
