@@ -8,6 +8,7 @@
 #   make series     build/series: cover letter + patches to mail    (dev/series.sh)
 #   make series-check  git am of build/series reproduces build/linux (dev/series-check.sh)
 #   make bisect-check  build every commit in 11 configs; hours  (dev/bisect-check.sh)
+#   make bisect-table  the commit x config table of what has run (build/bisect/table.md)
 #   make pristine   build/pristine: unmodified base checkout        (dev/pristine-tree.sh)
 #   make pahole     struct inode size, pristine vs objext           (dev/pahole-inode.sh)
 #                   PAHOLE_CONFIG="CONFIG_KUNIT=y ..." PAHOLE_TREES="pristine objext"
@@ -24,7 +25,7 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help deps tree export series series-check bisect-check pristine pahole vm-kernel boot kunit harness \
+.PHONY: help deps tree export series series-check bisect-check bisect-table pristine pahole vm-kernel boot kunit harness \
 	check bench memcurve kcsan test demo
 
 VM := tools/testing/objext/vm
@@ -49,6 +50,9 @@ series-check:
 
 bisect-check:
 	dev/bisect-check.sh $(BISECT_CONFIGS)
+
+bisect-table:
+	dev/bisect-check.sh --table $(BISECT_CONFIGS)
 
 pristine:
 	dev/pristine-tree.sh

@@ -28,7 +28,9 @@
 # error, seconds) as they come, and a commit x config table to
 # build/bisect/table.md at the end; logs of failures to build/bisect/logs.
 #
-# Usage: dev/bisect-check.sh [CONFIG...]   (default: all of the above)
+# Usage: dev/bisect-check.sh [--table] [CONFIG...]
+#        CONFIG: default all of the above.  --table builds nothing and
+#        writes the table of what results.tsv has for the chain.
 #        BISECT_COMMITS="c1 c2 ..." limits the commits (default: all).
 set -uo pipefail
 
@@ -38,6 +40,8 @@ export CCACHE_BASEDIR=$OBJEXT_REPO CCACHE_NOHASHDIR=true
 
 ALL_CONFIGS=(vm defconfig allnoconfig i386 um no-fsnotify no-bpf no-security
 	no-filelock no-fscrypt no-fsverity)
+table_only=false
+[ "${1:-}" = --table ] && { table_only=true; shift; }
 CONFIGS=("$@")
 ((${#CONFIGS[@]})) || CONFIGS=("${ALL_CONFIGS[@]}")
 TOP=$OBJEXT_BUILD/bisect
@@ -114,10 +118,11 @@ build() {
 	esac
 }
 
-objext_worktree "$SRC" || die "cannot set up the worktree $SRC"
+$table_only || objext_worktree "$SRC" || die "cannot set up the worktree $SRC"
 read -ra commits <<<"${BISECT_COMMITS:-$(tgit rev-list --reverse base..objext | tr '\n' ' ')}"
 t_start=$SECONDS
-for c in "${commits[@]}"; do
+$table_only && commits_to_build=() || commits_to_build=("${commits[@]}")
+for c in "${commits_to_build[@]}"; do
 	git -C "$SRC" checkout -q --detach "$c" || die "cannot check out $c"
 	subject=$(git -C "$SRC" log -1 --format=%s)
 	for name in "${CONFIGS[@]}"; do
@@ -138,24 +143,26 @@ for c in "${commits[@]}"; do
 	done
 done
 
-# The table: the last verdict per commit and config.
+# The table: the last verdict per commit and config, with its seconds.
 {
 	printf '| commit |'
 	printf ' %s |' "${CONFIGS[@]}"
 	printf '\n|---|'
 	printf -- '---|%.0s' "${CONFIGS[@]}"
 	printf '\n'
+	n=0
 	for c in "${commits[@]}"; do
-		short=$(git -C "$SRC" rev-parse --short "$c")
-		printf '| %s %s |' "$short" "$(git -C "$SRC" log -1 --format=%s "$c" | cut -c1-50)"
+		short=$(tgit rev-parse --short "$c")
+		printf '| %d %s %s |' $((++n)) "$short" "$(tgit log -1 --format=%s "$c")"
 		for name in "${CONFIGS[@]}"; do
-			v=$(awk -F'\t' -v c="$short" -v n="$name" '$1 == c && $2 == n { v = $3 } END { print v }' "$RESULTS")
+			v=$(awk -F'\t' -v c="$short" -v n="$name" \
+				'$1 == c && $2 == n { v = $3 " (" $4 " s)" } END { print v }' "$RESULTS")
 			printf ' %s |' "${v:-not run}"
 		done
 		printf '\n'
 	done
-	echo
-	echo "Wall time: $(((SECONDS - t_start) / 60)) min $(((SECONDS - t_start) % 60)) s"
+	$table_only ||
+		printf '\nWall time: %d min %d s\n' $(((SECONDS - t_start) / 60)) $(((SECONDS - t_start) % 60))
 } >"$TOP/table.md"
 cat "$TOP/table.md"
 ! grep -q -e '| error' -e 'config error' "$TOP/table.md"
