@@ -27,6 +27,9 @@
 # Results go to build/bisect/results.tsv (commit, config, ok/error/config
 # error, seconds) as they come, and a commit x config table to
 # build/bisect/table.md at the end; logs of failures to build/bisect/logs.
+# A commit that results.tsv has as ok in a config is not built there
+# again (a commit id names its tree), unless FORCE=1; so an interrupted
+# run, or one after a change to a later patch, goes on where it is needed.
 #
 # Usage: dev/bisect-check.sh [--table] [CONFIG...]
 #        CONFIG: default all of the above.  --table builds nothing and
@@ -118,14 +121,31 @@ build() {
 	esac
 }
 
+# result COMMIT CONFIG: the last verdict results.tsv has, "ok (N s)".
+result() {
+	[ -f "$RESULTS" ] || return 0
+	awk -F'\t' -v c="$(tgit rev-parse --short "$1")" -v n="$2" \
+		'$1 == c && $2 == n { v = $3 " (" $4 " s)" } END { print v }' "$RESULTS"
+}
+
 $table_only || objext_worktree "$SRC" || die "cannot set up the worktree $SRC"
 read -ra commits <<<"${BISECT_COMMITS:-$(tgit rev-list --reverse base..objext | tr '\n' ' ')}"
 t_start=$SECONDS
 $table_only && commits_to_build=() || commits_to_build=("${commits[@]}")
 for c in "${commits_to_build[@]}"; do
+	todo=()
+	for name in "${CONFIGS[@]}"; do
+		if is_true "${FORCE:-}" || [[ $(result "$c" "$name") != "ok "* ]]; then
+			todo+=("$name")
+		fi
+	done
+	if ((${#todo[@]} == 0)); then
+		info "$(tgit rev-parse --short "$c"): built ok before in ${CONFIGS[*]}"
+		continue
+	fi
 	git -C "$SRC" checkout -q --detach "$c" || die "cannot check out $c"
 	subject=$(git -C "$SRC" log -1 --format=%s)
-	for name in "${CONFIGS[@]}"; do
+	for name in "${todo[@]}"; do
 		out=$TOP/$name log=$TOP/logs/$(git -C "$SRC" rev-parse --short HEAD)-$name.log
 		t0=$SECONDS
 		mkdir -p "$out"
@@ -155,8 +175,7 @@ done
 		short=$(tgit rev-parse --short "$c")
 		printf '| %d %s %s |' $((++n)) "$short" "$(tgit log -1 --format=%s "$c")"
 		for name in "${CONFIGS[@]}"; do
-			v=$(awk -F'\t' -v c="$short" -v n="$name" \
-				'$1 == c && $2 == n { v = $3 " (" $4 " s)" } END { print v }' "$RESULTS")
+			v=$(result "$c" "$name")
 			printf ' %s |' "${v:-not run}"
 		done
 		printf '\n'
