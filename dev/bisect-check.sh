@@ -131,7 +131,10 @@ result() {
 $table_only || objext_worktree "$SRC" || die "cannot set up the worktree $SRC"
 read -ra commits <<<"${BISECT_COMMITS:-$(tgit rev-list --reverse base..objext | tr '\n' ' ')}"
 t_start=$SECONDS
-$table_only && commits_to_build=() || commits_to_build=("${commits[@]}")
+commits_to_build=("${commits[@]}")
+if $table_only; then
+	commits_to_build=()
+fi
 for c in "${commits_to_build[@]}"; do
 	todo=()
 	for name in "${CONFIGS[@]}"; do
