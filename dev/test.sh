@@ -49,7 +49,7 @@ declare -A BACKGROUND=([check]=1 [kunit]=1 [pahole]=1)
 # make pahole's run and its two figures, and a module that is not GPL
 # compiled in both of its trees.
 declare -A STEP_MIN=(
-	[harness]=77 [mutants]=41 [logcheck]=28 [series]=32 [vm-kernel]=1 [kunit]=13 [vm]=400 [vm-lsm-off]=70
+	[harness]=77 [mutants]=41 [logcheck]=30 [series]=32 [vm-kernel]=1 [kunit]=13 [vm]=400 [vm-lsm-off]=70
 	[demo]=70 [vm-base]=240 [check]=130 [pahole]=5
 )
 

@@ -14,6 +14,7 @@
 #   bad-<why>*.log    must FAIL, and the failure report must contain a
 #                     "[<why>]" entry (the category check-log.sh prints), so
 #                     a log that fails for an unrelated reason doesn't count
+#   NAME.not          optional, a category the report must not contain
 #
 # KUnit fixtures need tools/testing/kunit/kunit.py from a kernel tree:
 # --src, else build/linux of this repo.
@@ -79,6 +80,9 @@ for log in "${logs[@]}"; do
 			verdict="not ok" why="expected FAIL (rc 1), got rc=$rc"
 		elif ! grep -qF "[$cat]" "$out"; then
 			verdict="not ok" why="failed, but without a [$cat] entry"
+		elif [ -f "${log%.log}.not" ] &&
+		     grep -qF "[$(cat "${log%.log}.not")]" "$out"; then
+			verdict="not ok" why="failed with a [$(cat "${log%.log}.not")] entry"
 		fi
 		;;
 	*)
