@@ -59,29 +59,17 @@ done
 
 pass=0 fail=0
 mkdir -p "$OUT"
-# boot TAG TESTS [boot-test.sh options...]: boot the baseline with TESTS;
-# boot-test.sh's output goes to $OUT.TAG.log (and to stdout for "same").
-boot() {
-	local tag=$1 tests=$2
-	shift 2
-	if [ "$tag" = same ]; then
-		"$HERE/boot-test.sh" --prebuilt "$ROOT" --out "$OUT" --tag "$tag" \
-			--tests "$tests" "$@" | tee "$OUT.$tag.log"
-	else
-		"$HERE/boot-test.sh" --prebuilt "$ROOT" --out "$OUT" --tag "$tag" \
-			--tests "$tests" "$@" > "$OUT.$tag.log" 2>&1
-	fi
-}
-
 echo "baseline-test: tests that must pass on $SRC: ${same[*]##*/}"
-boot same "${same[*]}" "$@"
+"$HERE/boot-test.sh" --prebuilt "$ROOT" --out "$OUT" --tag same \
+	--tests "${same[*]}" "$@" | tee "$OUT.same.log"
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$OUT.same.log" | tail -n1)
 p=$(sed -E 's/^([0-9]+) passed.*/\1/' <<<"${line:-0 passed}")
 f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"${line:-x 1 failed}")
 pass=$((pass + p)) fail=$((fail + f))
 
 echo "baseline-test: tests that must fail on $SRC: ${new[*]##*/}"
-boot new "${new[*]}" "$@"
+"$HERE/boot-test.sh" --prebuilt "$ROOT" --out "$OUT" --tag new \
+	--tests "${new[*]}" "$@" > "$OUT.new.log" 2>&1
 log=$OUT/objext-vm-new.log
 if grep -q 'OBJEXT-VM-DONE rc=' "$log"; then
 	for t in "${new[@]}"; do

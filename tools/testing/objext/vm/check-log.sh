@@ -136,7 +136,7 @@ done
 # busy host, in Debian's kernel and in ours (2026-12-04).  Reported as
 # "stale-int3" beside the oops, which still fails the log; boot-test.sh
 # boots once more on it.
-awk '/Oops: int3/ { at = NR; oops = $0; next }
+ts=$ts awk '$0 ~ (ENVIRON["ts"] "Oops: int3") { at = NR; oops = $0; next }
 	at && NR - at <= 12 && /Code: / {
 		if (match($0, /[0-9a-f][0-9a-f] </) && substr($0, RSTART, 2) != "cc")
 			print at ":" oops

@@ -80,9 +80,9 @@ for log in "${logs[@]}"; do
 			verdict="not ok" why="expected FAIL (rc 1), got rc=$rc"
 		elif ! grep -qF "[$cat]" "$out"; then
 			verdict="not ok" why="failed, but without a [$cat] entry"
-		elif [ -f "${log%.log}.not" ] &&
-		     grep -qF "[$(cat "${log%.log}.not")]" "$out"; then
-			verdict="not ok" why="failed with a [$(cat "${log%.log}.not")] entry"
+		elif [ -f "${log%.log}.not" ] && not=$(cat "${log%.log}.not") &&
+		     grep -qF "[$not]" "$out"; then
+			verdict="not ok" why="failed with a [$not] entry"
 		fi
 		;;
 	*)
