@@ -50,7 +50,7 @@ CONFIGS=("$@")
 TOP=$OBJEXT_BUILD/bisect
 SRC=$TOP/src
 RESULTS=$TOP/results.tsv
-MAKE=(make -s -j2 CC="ccache gcc")
+MAKE=(make -s -j2 "${OBJEXT_KBUILD_CC[@]}")
 mkdir -p "$TOP/logs"
 
 # What the no-* configs add to allnoconfig: every user of an inode slot

@@ -44,10 +44,10 @@ OUT_BASE=$REPO/build/out-check-base
 OUT_NEW=$REPO/build/out-check-new
 LOG=$REPO/build/logs/check
 BUILD_KERNEL=$REPO/tools/testing/objext/vm/build-kernel.sh
-MAKE=(make -s -j2 CC="ccache gcc")
 
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$REPO/dev/lib.sh"
+MAKE=(make -s -j2 "${OBJEXT_KBUILD_CC[@]}")
 
 # Warnings with file positions and build paths stripped, sorted, so that the
 # pristine and patched lists compare.  Paths are absolute (sparse) or
@@ -324,7 +324,7 @@ declare -A side_tree=([new]=$TREE [base]=$PRISTINE) side_out=([new]=$OUT_NEW [ba
 build_objects() {
 	local out=${side_out[$1]}
 	(cd "$out" && rm -f "${objs[@]}")
-	(cd "${side_tree[$1]}" && make -k -j1 CC="ccache gcc" O="$out" C=2 W=1 "${objs[@]}") \
+	(cd "${side_tree[$1]}" && make -k -j1 "${OBJEXT_KBUILD_CC[@]}" O="$out" C=2 W=1 "${objs[@]}") \
 		>"$LOG/objects-$1.log" 2>&1
 }
 

@@ -39,6 +39,13 @@ OBJEXT_IDENT_NAME="objext tree"
 OBJEXT_IDENT_EMAIL="objext@localhost"
 OBJEXT_IDENT_DATE="@946684800 +0000" # 2000-01-01T00:00:00Z
 
+# Compilers of every kernel build we run: ccache for the kernel's objects
+# and also for the host programs that each new output directory builds
+# before them (fixdep, kconfig, objtool, resolve_btfids and its libbpf),
+# which are the same in every directory.  Kconfig records CC, so it must be
+# the same string for configuration and build.
+OBJEXT_KBUILD_CC=(CC="ccache gcc" HOSTCC="ccache gcc" HOSTCXX="ccache g++")
+
 # die LINE...: first line prefixed with "prog: error:", the others printed
 # as continuation lines (arguments may contain newlines).
 die() {

@@ -18,7 +18,7 @@
 #                  dropped by olddefconfig, as usual
 #   PAHOLE_TREES   trees to measure (default "pristine objext")
 #   JOBS           make -j (default: nproc)
-#   CC             compiler (default "ccache gcc")
+#   CC             compiler (default "ccache gcc"; host programs: ccache gcc)
 # build/linux is measured as it is (run `make tree` first for the repo's
 # current state); it is assembled only if missing.
 set -euo pipefail
@@ -89,7 +89,7 @@ for t in $PAHOLE_TREES; do
 		"$src/scripts/config" --file "$out/.config" "${base_opts[@]}" ${user_opts[@]+"${user_opts[@]}"}
 		targets=(olddefconfig fs/inode.o)
 	fi
-	if ! make -C "$src" O="$out" CC="$CC" -j"$JOBS" "${targets[@]}" >"$log" 2>&1; then
+	if ! make -C "$src" O="$out" "${OBJEXT_KBUILD_CC[@]}" CC="$CC" -j"$JOBS" "${targets[@]}" >"$log" 2>&1; then
 		tail -n 30 -- "$log" >&2
 		die "$t: build of fs/inode.o failed (full log: $log)"
 	fi

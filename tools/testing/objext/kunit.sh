@@ -37,11 +37,15 @@ rc=0
 kunit() {
 	(cd "$SRC" && python3 tools/testing/kunit/kunit.py "$@")
 }
-if kunit config --kunitconfig "$HERE" --build_dir "$BUILD_DIR" --make_options "CC=ccache gcc"; then
+make_options=()
+for option in "${OBJEXT_KBUILD_CC[@]}"; do
+	make_options+=(--make_options "$option")
+done
+if kunit config --kunitconfig "$HERE" --build_dir "$BUILD_DIR" "${make_options[@]}"; then
 	objext_say "kunit: building the UML kernel ($BUILD_DIR)"
 	# first build: about 1,200 steps (1,184 on 2026-11-29)
 	export OBJEXT_KBUILD_ESTIMATE=1200
-	make -C "$SRC" ARCH=um O="$BUILD_DIR" --jobs=2 CC="ccache gcc" all 2>&1 |
+	make -C "$SRC" ARCH=um O="$BUILD_DIR" --jobs=2 "${OBJEXT_KBUILD_CC[@]}" all 2>&1 |
 		objext_kbuild_progress "kunit: $(basename "$BUILD_DIR")" "$BUILD_DIR/objext-build-steps" || rc=$?
 	[ "$rc" -eq 0 ] && mv -f "$BUILD_DIR/objext-build-steps.new" "$BUILD_DIR/objext-build-steps"
 else

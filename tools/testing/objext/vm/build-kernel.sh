@@ -26,7 +26,7 @@
 #      value, every "# CONFIG_X is not set" must be unset; symbols the tree
 #      does not define are reported and ignored (e.g. CONFIG_OBJEXT_KUNIT_TEST
 #      on a tree without objext)
-#   4. make bzImage with CC="ccache gcc"; reruns are incremental because
+#   4. make bzImage with ccache (OBJEXT_KBUILD_CC in dev/lib.sh); reruns are incremental because
 #      kconfig only touches include/config/* for symbols that changed.
 #
 # Prints the path of the bzImage on its last line of stdout.
@@ -93,10 +93,6 @@ for f in $FRAGMENTS; do
 done
 [ ${#frags[@]} -gt 0 ] || die "no fragments given"
 
-# Same compiler string for configuration and build: Kconfig records
-# CC_VERSION_TEXT and cc-option results, a mismatch would force a
-# reconfigure (and a full rebuild) on every run.
-CC_STR="ccache gcc"
 # ccache depend mode: on a miss, compile straight away instead of running
 # the preprocessor first to hash its output (the kernel passes
 # -Wp,-MMD,file, which depend mode uses to learn the headers).  Cheaper
@@ -108,7 +104,7 @@ export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-2024-01-01}
 export KBUILD_BUILD_USER=objext KBUILD_BUILD_HOST=objext-vm
 
 kmake() {
-	make -C "$SRC" O="$OUT" CC="$CC_STR" -j"$JOBS" "$@"
+	make -C "$SRC" O="$OUT" "${OBJEXT_KBUILD_CC[@]}" -j"$JOBS" "$@"
 }
 
 # --- 1. merge fragments ---------------------------------------------------
@@ -175,7 +171,7 @@ log "config verified ($(grep -c '^CONFIG_' "$MERGED") fragment lines)"
 [ "$CONFIG_ONLY" -eq 1 ] && exit 0
 
 # --- 4. build --------------------------------------------------------------
-log "building bzImage (-j$JOBS, CC='$CC_STR', ccache dir: $(ccache -k cache_dir 2>/dev/null || echo default))"
+log "building bzImage (-j$JOBS, ${OBJEXT_KBUILD_CC[*]}, ccache dir: $(ccache -k cache_dir 2>/dev/null || echo default))"
 start=$(date +%s)
 steps=$OUT/objext-build-steps
 # A first build of the test kernel has no count of its own to compare
