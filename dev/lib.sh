@@ -45,6 +45,13 @@ OBJEXT_IDENT_DATE="@946684800 +0000" # 2000-01-01T00:00:00Z
 # which are the same in every directory.  Kconfig records CC, so it must be
 # the same string for configuration and build.
 OBJEXT_KBUILD_CC=(CC="ccache gcc" HOSTCC="ccache gcc" HOSTCXX="ccache g++")
+# ccache depend mode: on a miss, compile straight away instead of running
+# the preprocessor first to hash its output (the kernel passes
+# -Wp,-MMD,file, which depend mode uses to learn the headers).  A third
+# less CPU for a cold build (i386 allnoconfig, 2026-12-05: 349 s against
+# 525 s); the cost is no preprocessor-mode hits after a config change.
+# CCACHE_NODEPEND=1 turns it off (ccache 4.7 refuses CCACHE_DEPEND=0).
+[[ -n ${CCACHE_NODEPEND:-} ]] || export CCACHE_DEPEND=1
 
 # die LINE...: first line prefixed with "prog: error:", the others printed
 # as continuation lines (arguments may contain newlines).

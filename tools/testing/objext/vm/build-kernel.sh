@@ -93,12 +93,6 @@ for f in $FRAGMENTS; do
 done
 [ ${#frags[@]} -gt 0 ] || die "no fragments given"
 
-# ccache depend mode: on a miss, compile straight away instead of running
-# the preprocessor first to hash its output (the kernel passes
-# -Wp,-MMD,file, which depend mode uses to learn the headers).  Cheaper
-# cold builds; the cost is no preprocessor-mode fallback hits after a
-# config change.  Override with CCACHE_DEPEND=0.
-export CCACHE_DEPEND=${CCACHE_DEPEND:-1}
 # Reproducible build metadata -> fewer spurious rebuilds/cache misses.
 export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-2024-01-01}
 export KBUILD_BUILD_USER=objext KBUILD_BUILD_HOST=objext-vm
