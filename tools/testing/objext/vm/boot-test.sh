@@ -33,13 +33,17 @@
 #   --verbose          echo the serial console while the VM runs
 #   --no-skip          a skipped in-VM test or check counts as failed (for
 #                      a boot whose every test must run, such as lsm-off)
+#   --retry-oops       boot once more after any oops or panic, not only a
+#                      stale breakpoint (for a kernel not ours: the baseline)
 #
 # Exit 0 only if the kernel built, the VM reached its end marker, no kernel
 # splat was logged, all in-VM tests and KUnit suites passed.  The last
 # line is "N passed, N failed[, N skipped]" counting the in-VM test
 # results, the KUnit test cases and the log check itself.  A boot that
 # oopses on a breakpoint already removed (check-log.sh's [stale-int3],
-# an emulator fault) is booted once more, with a NOTE.
+# an emulator fault) is booted once more, with a NOTE; with --retry-oops
+# (the baseline: Debian's own kernel, none of our code) so is one that
+# oopses or panics at all.
 
 set -euo pipefail
 
@@ -60,6 +64,7 @@ ACCEL=tcg
 SMP=2
 VERBOSE=0
 NO_SKIP=0
+RETRY_TAGS=stale-int3
 extra_files=()
 PREBUILT=
 # What the tests need that Debian builds as modules: ext4 and loop (53,
@@ -87,6 +92,7 @@ while [ $# -gt 0 ]; do
 	--smp)            SMP=${2:?}; shift 2 ;;
 	--verbose)        VERBOSE=1; shift ;;
 	--no-skip)        NO_SKIP=1; shift ;;
+	--retry-oops)     RETRY_TAGS="$RETRY_TAGS|oops|panic"; shift ;;
 	-h|--help)        awk 'NR > 2 { if (!/^#/) exit; sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
 	*)                die "unknown argument: $1" ;;
 	esac
@@ -197,9 +203,22 @@ if [ -z "$PREBUILT" ] && grep -qx 'CONFIG_OBJEXT_KUNIT_TEST=y' "$OUT/.config"; t
 fi
 # A boot whose kernel oopsed on a breakpoint that live text patching had
 # already removed ([stale-int3], QEMU's multi-threaded TCG: see
-# check-log.sh) is reported, its log kept, and booted once more; any
-# other failure, or a second such oops, is the verdict.
-retried=
+# check-log.sh), or with --retry-oops oopsed at all, is reported, its log
+# kept, and booted once more; any other failure, or a second such oops,
+# is the verdict.
+retried= retried_why=
+# retry_reason CHECK_LOG: the first of RETRY_TAGS that check-log.sh
+# reported, as "[tag]"; fails if none.
+retry_reason() {
+	local tag
+	for tag in ${RETRY_TAGS//|/ }; do
+		if grep -q "^  \[$tag\]" "$1"; then
+			echo "[$tag]"
+			return 0
+		fi
+	done
+	return 1
+}
 for attempt in 1 2; do
 	vm_rc=0
 	"$HERE/run-vm.sh" --kernel "$KERNEL" --initrd "$INITRD" --log "$LOG" \
@@ -212,12 +231,12 @@ for attempt in 1 2; do
 	"$HERE/check-log.sh" --src "$SRC" "${suite[@]+"${suite[@]}"}" "$LOG" |
 		tee "$OUT/objext-check$TAG.log" || check_rc=$?
 	if [ "$attempt" = 2 ] ||
-	   ! grep -q '^  \[stale-int3\]' "$OUT/objext-check$TAG.log"; then
+	   ! retried_why=$(retry_reason "$OUT/objext-check$TAG.log"); then
 		break
 	fi
-	retried=${LOG%.log}.stale-int3.log
+	retried=${LOG%.log}.${retried_why//[][]/}.log
 	mv "$LOG" "$retried"
-	echo "boot-test: NOTE: the kernel oopsed on a breakpoint already removed (QEMU TCG); log kept as $retried; booting once more"
+	echo "boot-test: NOTE: the kernel took an oops, $retried_why; log kept as $retried; booting once more"
 done
 line=$(grep -E '^check-log: RESULT=' "$OUT/objext-check$TAG.log" | tail -n1 || true)
 get() { grep -oE "$1=[0-9]+" <<<"$line" | cut -d= -f2 || echo 0; }
@@ -239,7 +258,7 @@ echo "boot-test: in-VM tests: $vm_pass passed, $vm_fail failed, $vm_skip skipped
 echo "boot-test: KUnit cases: $ku_pass passed, $ku_fail failed, $ku_skip skipped"
 echo "boot-test: log check:   $([ "$check_rc" -eq 0 ] && echo PASS || echo FAIL) (log: $LOG)"
 [ -z "$retried" ] ||
-	echo "boot-test: NOTE: booted twice; the first boot oopsed on a stale breakpoint ($retried)"
+	echo "boot-test: NOTE: booted twice; the first boot took an oops, $retried_why ($retried)"
 if [ "$NO_SKIP" -eq 1 ] && [ "$vm_skip" -ne 0 ]; then
 	echo "boot-test: $vm_skip in-VM skip(s), and this boot must skip nothing: counted as failed"
 	vm_fail=$((vm_fail + vm_skip)) vm_skip=0
