@@ -18,7 +18,8 @@
 #                  dropped by olddefconfig, as usual
 #   PAHOLE_TREES   trees to measure (default "pristine objext")
 #   JOBS           make -j (default: nproc)
-#   CC             compiler (default "ccache gcc"; host programs: ccache gcc)
+#   CC             compiler (default "ccache gcc"; host programs as
+#                  OBJEXT_KBUILD_CC in lib.sh)
 # build/linux is measured as it is (run `make tree` first for the repo's
 # current state); it is assembled only if missing.
 set -euo pipefail

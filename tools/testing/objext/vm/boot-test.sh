@@ -92,7 +92,7 @@ while [ $# -gt 0 ]; do
 	--smp)            SMP=${2:?}; shift 2 ;;
 	--verbose)        VERBOSE=1; shift ;;
 	--no-skip)        NO_SKIP=1; shift ;;
-	--retry-oops)     RETRY_TAGS="$RETRY_TAGS|oops|panic"; shift ;;
+	--retry-oops)     RETRY_TAGS+=" oops panic"; shift ;;
 	-h|--help)        awk 'NR > 2 { if (!/^#/) exit; sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
 	*)                die "unknown argument: $1" ;;
 	esac
@@ -206,12 +206,12 @@ fi
 # check-log.sh), or with --retry-oops oopsed at all, is reported, its log
 # kept, and booted once more; any other failure, or a second such oops,
 # is the verdict.
-retried= retried_why=
+retried='' retried_why=''
 # retry_reason CHECK_LOG: the first of RETRY_TAGS that check-log.sh
 # reported, as "[tag]"; fails if none.
 retry_reason() {
 	local tag
-	for tag in ${RETRY_TAGS//|/ }; do
+	for tag in $RETRY_TAGS; do
 		if grep -q "^  \[$tag\]" "$1"; then
 			echo "[$tag]"
 			return 0

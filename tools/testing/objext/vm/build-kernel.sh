@@ -26,8 +26,9 @@
 #      value, every "# CONFIG_X is not set" must be unset; symbols the tree
 #      does not define are reported and ignored (e.g. CONFIG_OBJEXT_KUNIT_TEST
 #      on a tree without objext)
-#   4. make bzImage with ccache (OBJEXT_KBUILD_CC in dev/lib.sh); reruns are incremental because
-#      kconfig only touches include/config/* for symbols that changed.
+#   4. make bzImage with ccache (OBJEXT_KBUILD_CC in dev/lib.sh); reruns
+#      are incremental because kconfig only touches include/config/* for
+#      symbols that changed.
 #
 # Prints the path of the bzImage on its last line of stdout.
 
