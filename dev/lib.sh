@@ -575,20 +575,41 @@ objext_kbuild_progress() {
 	return 0
 }
 
+# objext_cpu_seconds: the CPU time (user + system, whole seconds) of the
+# children this shell has waited for: cutime and cstime of its
+# /proc/PID/stat, read without a fork (`times | ...` would report those
+# of a forked subshell: none).
+objext_cpu_seconds() {
+	local stat
+	read -r stat <"/proc/$BASHPID/stat"
+	# shellcheck disable=SC2086 # one word per field, from field 3 on
+	set -- ${stat##*) }
+	echo $(((${14} + ${15}) / $(getconf CLK_TCK)))
+}
+
 # objext_step NAME LOG CMD...: run CMD with its output in LOG, between a
-# start line and an end line with the elapsed time; on failure the end
-# of LOG is shown.  Returns CMD's status.
+# start line and an end line with the elapsed time and the CPU time CMD
+# took (all its processes, on all cores; also left in OBJEXT_STEP_CPU,
+# in seconds); on failure the end of LOG is shown.  Returns CMD's status.
 objext_step() {
-	local name=$1 log=$2 t0=$SECONDS rc=0
+	local name=$1 log=$2 t0=$SECONDS rc=0 cpu
 	shift 2
 	mkdir -p -- "$(dirname -- "$log")"
 	objext_say "=== $name: started (log: ${log#"$OBJEXT_REPO"/})"
-	"$@" >"$log" 2>&1 || rc=$?
+	# A subshell of its own, so that `times` counts CMD's processes alone.
+	cpu=$(
+		rc=0
+		"$@" >"$log" 2>&1 || rc=$?
+		objext_cpu_seconds
+		exit "$rc"
+	) || rc=$?
+	OBJEXT_STEP_CPU=${cpu:-0}
+	cpu=" (CPU $(objext_elapsed "$OBJEXT_STEP_CPU"))"
 	if ((rc == 0)); then
-		objext_say "=== $name: done in $(objext_elapsed $((SECONDS - t0)))"
+		objext_say "=== $name: done in $(objext_elapsed $((SECONDS - t0)))$cpu"
 	else
 		tail -n 40 -- "$log" >&2
-		objext_say "=== $name: FAILED (exit $rc) after $(objext_elapsed $((SECONDS - t0)))"
+		objext_say "=== $name: FAILED (exit $rc) after $(objext_elapsed $((SECONDS - t0)))$cpu"
 		if grep -q 'No space left on device' -- "$log"; then
 			objext_say "=== $name: the disk of $OBJEXT_BUILD is full ($(objext_free_gb) GB free): free space and re-run"
 		fi
