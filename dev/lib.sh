@@ -596,14 +596,14 @@ objext_step() {
 	shift 2
 	mkdir -p -- "$(dirname -- "$log")"
 	objext_say "=== $name: started (log: ${log#"$OBJEXT_REPO"/})"
-	# A subshell of its own, so that `times` counts CMD's processes alone.
-	cpu=$(
+	# A subshell of its own, whose children are CMD's processes alone.
+	OBJEXT_STEP_CPU=$(
 		rc=0
 		"$@" >"$log" 2>&1 || rc=$?
 		objext_cpu_seconds
 		exit "$rc"
 	) || rc=$?
-	OBJEXT_STEP_CPU=${cpu:-0}
+	: "${OBJEXT_STEP_CPU:=0}"
 	cpu=" (CPU $(objext_elapsed "$OBJEXT_STEP_CPU"))"
 	if ((rc == 0)); then
 		objext_say "=== $name: done in $(objext_elapsed $((SECONDS - t0)))$cpu"

@@ -16,10 +16,10 @@
 # step before them in ALL_STEPS is done, and run beside the steps after
 # them: a QEMU guest keeps about one of the two cores busy, and these
 # fill the other.  kunit needs nothing but the tree: it starts first, at
-# the lowest priority, and builds its UML kernel on the core the
-# single-threaded steps and the test kernel's serial stretches (links,
-# BTF) leave idle, barely slowing the test kernel's build, which the VM
-# steps wait for.  The summary lists every step in ALL_STEPS order.
+# the lowest priority, so that its UML kernel takes mostly the CPU the
+# steps before the VM steps leave, and slows the test kernel's build,
+# which the VM steps wait for, as little as it can.  The summary lists
+# every step in ALL_STEPS order.
 #
 # Usage: dev/test.sh [STEP...]   (default: all steps, in order; steps
 #        named on the command line all run in the foreground)
