@@ -8,6 +8,7 @@
 #   make series     build/series: cover letter + patches to mail    (dev/series.sh)
 #   make series-check  git am of build/series reproduces build/linux (dev/series-check.sh)
 #   make bisect-check  build every commit in 11 configs; hours  (dev/bisect-check.sh)
+#                   its verdicts: dev/bisect-results.tsv (commit them)
 #   make bisect-table  the commit x config table of what has run (build/bisect/table.md)
 #   make pristine   build/pristine: unmodified base checkout        (dev/pristine-tree.sh)
 #   make pahole     struct inode size, pristine vs objext           (dev/pahole-inode.sh)

@@ -24,16 +24,19 @@
 #                 commit, and it compiles every file the series touches
 #                 that the feature does not own.
 #
-# Results go to build/bisect/results.tsv (commit, config, ok/error/config
-# error, seconds) as they come, and a commit x config table to
-# build/bisect/table.md at the end; logs of failures to build/bisect/logs.
-# A commit that results.tsv has as ok in a config is not built there
-# again (a commit id names its tree), unless FORCE=1; so an interrupted
-# run, or one after a change to a later patch, goes on where it is needed.
+# Results go to dev/bisect-results.tsv (commit, config, ok/error/config
+# error, seconds, subject, date) as they come, and a commit x config
+# table to build/bisect/table.md at the end; logs of failures to
+# build/bisect/logs.  The results file is in the repository, not under
+# build/, so that a run on the next machine goes on from what the last
+# one found: commit it with the table.  A commit that it has as ok in a
+# config is not built there again (make tree's commits are reproducible,
+# and a commit id names its tree), unless FORCE=1; so an interrupted run,
+# or one after a change to a later patch, goes on where it is needed.
 #
 # Usage: dev/bisect-check.sh [--table] [CONFIG...]
 #        CONFIG: default all of the above.  --table builds nothing and
-#        writes the table of what results.tsv has for the chain.
+#        writes the table of what the results file has for the chain.
 #        BISECT_COMMITS="c1 c2 ..." limits the commits (default: all).
 set -uo pipefail
 
@@ -49,7 +52,7 @@ CONFIGS=("$@")
 ((${#CONFIGS[@]})) || CONFIGS=("${ALL_CONFIGS[@]}")
 TOP=$OBJEXT_BUILD/bisect
 SRC=$TOP/src
-RESULTS=$TOP/results.tsv
+RESULTS=$OBJEXT_REPO/dev/bisect-results.tsv
 MAKE=(make -s -j2 "${OBJEXT_KBUILD_CC[@]}")
 mkdir -p "$TOP/logs"
 
@@ -121,7 +124,7 @@ build() {
 	esac
 }
 
-# result COMMIT CONFIG: the last verdict results.tsv has, "ok (N s)".
+# result COMMIT CONFIG: the last verdict the results file has, "ok (N s)".
 result() {
 	[ -f "$RESULTS" ] || return 0
 	awk -F'\t' -v c="$(tgit rev-parse --short "$1")" -v n="$2" \
@@ -160,8 +163,9 @@ for c in "${commits_to_build[@]}"; do
 		else
 			verdict=error
 		fi
-		printf '%s\t%s\t%s\t%s\t%s\n' "$(git -C "$SRC" rev-parse --short HEAD)" \
-			"$name" "$verdict" $((SECONDS - t0)) "$subject" >>"$RESULTS"
+		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(git -C "$SRC" rev-parse --short HEAD)" \
+			"$name" "$verdict" $((SECONDS - t0)) "$subject" \
+			"$(date -u +%F)" >>"$RESULTS"
 		info "$(git -C "$SRC" rev-parse --short HEAD) $name: $verdict ($((SECONDS - t0)) s) $subject"
 	done
 done
