@@ -236,7 +236,7 @@ for attempt in 1 2; do
 	fi
 	retried=${LOG%.log}.${retried_why//[][]/}.log
 	mv "$LOG" "$retried"
-	echo "boot-test: NOTE: the kernel took an oops, $retried_why; log kept as $retried; booting once more"
+	echo "boot-test: NOTE: check-log.sh reported $retried_why; log kept as $retried; booting once more"
 done
 line=$(grep -E '^check-log: RESULT=' "$OUT/objext-check$TAG.log" | tail -n1 || true)
 get() { grep -oE "$1=[0-9]+" <<<"$line" | cut -d= -f2 || echo 0; }
@@ -258,7 +258,7 @@ echo "boot-test: in-VM tests: $vm_pass passed, $vm_fail failed, $vm_skip skipped
 echo "boot-test: KUnit cases: $ku_pass passed, $ku_fail failed, $ku_skip skipped"
 echo "boot-test: log check:   $([ "$check_rc" -eq 0 ] && echo PASS || echo FAIL) (log: $LOG)"
 [ -z "$retried" ] ||
-	echo "boot-test: NOTE: booted twice; the first boot took an oops, $retried_why ($retried)"
+	echo "boot-test: NOTE: booted twice; check-log.sh reported $retried_why on the first boot ($retried)"
 if [ "$NO_SKIP" -eq 1 ] && [ "$vm_skip" -ne 0 ]; then
 	echo "boot-test: $vm_skip in-VM skip(s), and this boot must skip nothing: counted as failed"
 	vm_fail=$((vm_fail + vm_skip)) vm_skip=0
