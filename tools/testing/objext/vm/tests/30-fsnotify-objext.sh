@@ -72,7 +72,7 @@ rm -rf $d
 	tap_not_ok "unwatched file activity allocates no extension area" \
 		"live_areas $live0 -> $(live)"
 
-# 10,000 watches, held while we look (23-inotify-many.sh runs 50,000
+# 10,000 watches, held while we look (23-inotify-many.sh runs 20,000
 # without looking: under KASAN and TCG each 10,000 take half a minute).
 n=10000
 mkdir -p $d
