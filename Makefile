@@ -21,13 +21,14 @@
 #   make bench      hot-path benchmark, baseline vs objext (tools/testing/objext/bench/run.sh)
 #   make memcurve   slab memory per file vs fraction extended (tools/testing/objext/bench/memcurve.sh)
 #   make kcsan      race and stress tests on a KCSAN kernel, 4 vCPUs (tools/testing/objext/vm/kcsan.sh)
+#   make bpf-selftest  the kernel's BPF selftest test_local_storage on the test kernel (tools/testing/objext/vm/bpf-selftest.sh)
 #   make test       everything CI runs        (dev/test.sh)
 #   make demo       demo                      (dev/demo.sh)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .PHONY: help deps tree export series series-check bisect-check bisect-table pristine pahole vm-kernel boot kunit harness \
-	check bench memcurve kcsan test demo
+	check bench memcurve kcsan bpf-selftest test demo
 
 VM := tools/testing/objext/vm
 
@@ -84,6 +85,9 @@ memcurve:
 
 kcsan:
 	$(VM)/kcsan.sh
+
+bpf-selftest:
+	$(VM)/bpf-selftest.sh
 
 test:
 	dev/test.sh
