@@ -167,6 +167,15 @@ make -s -C "$HERE/bpf" VMLINUX="$VMLINUX" O="$OUT/objext-bpf" ||
 	die "building the BPF test programs in $HERE/bpf failed"
 payload+=(--file "$OUT/objext-bpf/bpf-inode-storage:/usr/bin/bpf-inode-storage")
 payload+=(--file "$HERE/bpf/inode-storage-checks.sh:/usr/lib/objext/inode-storage-checks.sh")
+# A test that runs the kernel's BPF selftest runner gets it, built for
+# this kernel, and coreutils' rm, which that test copies and runs.
+# shellcheck disable=SC2086 # $TESTS is a whitespace-separated file list
+if grep -qs /usr/bin/test_progs $TESTS; then
+	"$HERE/bpf/build-selftest.sh" "$SRC" "$VMLINUX" "$OUT/objext-bpf-selftest" ||
+		die "building the BPF selftest runner (bpf/build-selftest.sh) failed"
+	payload+=(--file "$OUT/objext-bpf-selftest/test_progs:/usr/bin/test_progs")
+	payload+=(--file "$(command -v rm):/usr/lib/objext/coreutils-rm")
+fi
 for tool in inotifywait inotifywatch; do
 	path=$(command -v "$tool") || die "$tool not found (make deps installs inotify-tools)"
 	payload+=(--file "$path:/usr/bin/$tool")

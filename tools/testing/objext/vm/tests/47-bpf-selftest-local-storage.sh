@@ -1,11 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# test-local-storage.sh - runs the kernel's BPF selftest
-# test_local_storage (test_progs, built by vm/bpf-selftest.sh) in the
-# VM.  Passes only if test_progs exits 0 and reports that one test
-# passed, with nothing skipped or failed: a filter that matched no test
-# would exit 0 too.
+# 47-bpf-selftest-local-storage.sh - the kernel's own BPF selftest of
+# inode storage, test_local_storage: inode, task and socket storage from
+# BPF LSM programs, the map calls from user space, a program's unlink of
+# its own executable refused, a rename to a new name.  test_progs is
+# built with that one test by bpf/build-selftest.sh (boot-test.sh does
+# it for a test that runs /usr/bin/test_progs).  Passes only if
+# test_progs exits 0 and reports one test passed and nothing skipped or
+# failed: a filter that matched no test would exit 0 too.  Must pass on
+# the unpatched kernel too.
 
 . /usr/lib/objext/tap.sh
 
