@@ -21,12 +21,15 @@
 #               SECURITY, and kunit.py fails if that does not hold)
 #
 # "No new warning" compares the pristine and the patched tree, both built
-# with the test kernel's config, after dropping line numbers (patches move
-# lines).  Every .c file we add or touch must have been compiled into
-# the test kernel (build/out-vm, built here if the vm step has not built
-# it); all those objects are then built with C=2 W=1 in one make per
-# tree, each tree in a directory of its own configured like the test
-# kernel; kbuild's CC and CHECK lines tell whose warnings are whose.  An
+# with the test kernel's config less KASAN (config/check-trees.config),
+# after dropping line numbers (patches move lines).  Every .c file we add
+# or touch must have been compiled into the test kernel (build/out-vm,
+# built here if the vm step has not built it); all those objects are
+# then built with C=2 W=1 in one make per tree, each tree in a directory
+# of its own; kbuild's CC and CHECK lines tell whose warnings are whose.
+# Without KASAN, GCC's KASAN_STACK does not grow the stack frames, so a
+# -Wframe-larger-than warning that only a KASAN build would give is not
+# looked for.  An
 # object that is not rebuilt, or that sparse did not see, fails its check
 # whatever the warnings say.
 # The last line is "N passed, N failed".
@@ -91,16 +94,18 @@ done
 # --- configurations without the users -----------------------------------------
 # tiny_build NAME ARCH FRAGMENT PATTERN: allnoconfig for ARCH plus the
 # config lines in FRAGMENT (one argument, a line each) builds vmlinux,
-# and no line of its .config matches PATTERN; its exit status goes to $LOG/NAME.rc.  It runs in the
-# background from the start, beside the single-threaded checks and the
-# configuration of the trees, with -j2: once the rest is done it is all
-# that is left, and must not finish on one core.
+# every line of FRAGMENT is in its .config and none matches PATTERN; its
+# exit status goes to $LOG/NAME.rc.  It runs in the background from the
+# start, beside the single-threaded checks and the configuration of the
+# trees, with -j2: once the rest is done it is all that is left, and
+# must not finish on one core.
 tiny_build() {
 	local out=$REPO/build/out-check-$1
 	mkdir -p "$out"
 	printf '%s\n' "$3" >"$out/objext-allno.config"
 	(cd "$TREE" && "${MAKE[@]}" -j1 ARCH="$2" O="$out" \
 		KCONFIG_ALLCONFIG="$out/objext-allno.config" allnoconfig &&
+		! grep -vxF -f "$out/.config" "$out/objext-allno.config" &&
 		! grep -E "$4" "$out/.config" &&
 		"${MAKE[@]}" ARCH="$2" O="$out" vmlinux) >"$LOG/$1.log" 2>&1
 	echo $? >"$LOG/$1.rc"
@@ -114,9 +119,9 @@ tiny_build tiny i386 $'CONFIG_EXPERT=y\nCONFIG_CC_OPTIMIZE_FOR_SIZE=y' \
 tiny_pid=$!
 
 # Both trees are configured like the test kernel but without KASAN
-# (config/check-trees.config), on one core too, each
-# in a directory of its own: the test kernel's is not written, so this
-# can run beside the VM steps.
+# (config/check-trees.config), on one core too, each in a directory of
+# its own: the test kernel's is not written, so this can run beside the
+# VM steps.
 configure() {
 	"$BUILD_KERNEL" --src "$1" --out "$2" --config-only \
 		--fragments "$("$BUILD_KERNEL" --default-fragments) check-trees.config" \
@@ -214,7 +219,8 @@ for cocci in "$REPO"/scripts/coccinelle/api/objext/*.cocci; do
 done
 
 # --- sparse and W=1 -------------------------------------------------------------
-# The patched side is the test kernel (built by the vm step, or here).
+# The test kernel (built by the vm step, or here) proves that each file
+# is compiled in, and gives the must-not-compile snippets their command.
 "$BUILD_KERNEL" --src "$TREE" --out "$OUT" >"$LOG/build-new.log" 2>&1
 rc=$?
 [ $rc -eq 0 ] || tail -n 20 "$LOG/build-new.log"
@@ -381,7 +387,7 @@ done
 wait "$tiny_pid"
 rc=$(cat "$LOG/tiny.rc" 2>/dev/null || echo 1)
 [ "$rc" -eq 0 ] || tail -n 20 "$LOG/tiny.log"
-off=$(IFS=,; echo "${tiny_off[*]}")
-objext_result "$rc" "i386 allnoconfig + EXPERT, -Os (no ${off//,/, }) builds vmlinux"
+printf -v off '%s, ' "${tiny_off[@]}"
+objext_result "$rc" "i386 allnoconfig + EXPERT, -Os (no ${off%, }) builds vmlinux"
 
 objext_summary

@@ -167,10 +167,10 @@ make -s -C "$HERE/bpf" VMLINUX="$VMLINUX" O="$OUT/objext-bpf" ||
 	die "building the BPF test programs in $HERE/bpf failed"
 payload+=(--file "$OUT/objext-bpf/bpf-inode-storage:/usr/bin/bpf-inode-storage")
 payload+=(--file "$HERE/bpf/inode-storage-checks.sh:/usr/lib/objext/inode-storage-checks.sh")
-# A test that runs the kernel's BPF selftest runner gets it, built for
-# this kernel, and coreutils' rm, which that test copies and runs.
+# A test tagged "objext-needs: test_progs" gets the kernel's BPF selftest
+# runner, built for this kernel, and coreutils' rm, which it copies and runs.
 # shellcheck disable=SC2086 # $TESTS is a whitespace-separated file list
-if grep -qs /usr/bin/test_progs $TESTS; then
+if grep -qsx '# objext-needs: test_progs' $TESTS </dev/null; then
 	"$HERE/bpf/build-selftest.sh" "$SRC" "$VMLINUX" "$OUT/objext-bpf-selftest" ||
 		die "building the BPF selftest runner (bpf/build-selftest.sh) failed"
 	payload+=(--file "$OUT/objext-bpf-selftest/test_progs:/usr/bin/test_progs")

@@ -11,7 +11,8 @@
 # Usage: bpf-selftest.sh [--baseline] [boot-test.sh options...]
 #   --baseline  boot Debian's kernel of the same source instead (logs in
 #               build/out-vm-base), where the test passes too: BPF inode
-#               storage has always worked from the BPF LSM
+#               storage has always worked from the BPF LSM; as in the
+#               vm-base step, an oops of that kernel gets a second boot
 
 set -euo pipefail
 
@@ -26,7 +27,7 @@ if [ "${1:-}" = --baseline ]; then
 	vmlinuz=$("$HERE/deb-tool.sh" "$BASE_DEB_IMAGE_PACKAGE=$BASE_DEB_VERSION" \
 		"boot/vmlinuz-${BASE_DEB_IMAGE_PACKAGE#linux-image-}" "$REPO/build/debs") ||
 		{ echo "bpf-selftest: cannot get Debian's kernel" >&2; echo "0 passed, 1 failed"; exit 1; }
-	kernel=(--prebuilt "${vmlinuz%/boot/*}" --out "$REPO/build/out-vm-base")
+	kernel=(--prebuilt "${vmlinuz%/boot/*}" --out "$REPO/build/out-vm-base" --retry-oops)
 fi
 exec "$HERE/boot-test.sh" "${kernel[@]}" --tag bpf-selftest \
 	--tests "$HERE/tests/47-bpf-selftest-local-storage.sh" "$@"

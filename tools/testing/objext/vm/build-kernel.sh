@@ -41,8 +41,8 @@ REPO=$(cd "$HERE/../../../.." && pwd)
 SRC=$REPO/build/linux
 OUT=$REPO/build/out-vm
 # The test kernel (make vm-kernel, boot-test.sh, the vm steps of make
-# test, make demo, and the patched side of dev/check.sh's sparse and W=1
-# objects): one configuration, so that they all share build/out-vm.
+# test, make demo, and dev/check.sh's proof that each touched file is
+# compiled in): one configuration, so that they all share build/out-vm.
 OBJEXT_TEST_FRAGMENTS="vm.config preempt-full.config debug.config kmemleak.config check.config"
 FRAGMENTS=$OBJEXT_TEST_FRAGMENTS
 JOBS=2
