@@ -29,9 +29,8 @@
 # of its own; kbuild's CC and CHECK lines tell whose warnings are whose.
 # Without KASAN, GCC's KASAN_STACK does not grow the stack frames, so a
 # -Wframe-larger-than warning that only a KASAN build would give is not
-# looked for.  An
-# object that is not rebuilt, or that sparse did not see, fails its check
-# whatever the warnings say.
+# looked for.  An object that is not rebuilt, or that sparse did not
+# see, fails its check whatever the warnings say.
 # The last line is "N passed, N failed".
 
 set -uo pipefail

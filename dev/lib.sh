@@ -184,6 +184,16 @@ objext_load_base_version() {
 	OBJEXT_BASE_DESC="Linux $BASE_KERNEL_VERSION (Debian $BASE_DEB_PACKAGE $BASE_DEB_VERSION)"
 }
 
+# objext_base_image_file NAME: the path of boot/NAME-RELEASE (vmlinuz,
+# config, ...) of Debian's kernel image package of the base version,
+# unpacked under build/debs (deb-tool.sh) on first use.
+objext_base_image_file() {
+	objext_load_base_version
+	"$OBJEXT_REPO/tools/testing/objext/vm/deb-tool.sh" \
+		"$BASE_DEB_IMAGE_PACKAGE=$BASE_DEB_VERSION" \
+		"boot/$1-${BASE_DEB_IMAGE_PACKAGE#linux-image-}" "$OBJEXT_BUILD/debs"
+}
+
 # Installed Debian version of package $1 (empty if not installed).
 objext_deb_version() {
 	dpkg-query -W -f='${db:Status-Abbrev}${Version}' "$1" 2>/dev/null |

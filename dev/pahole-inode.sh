@@ -34,9 +34,7 @@ CC=${CC:-ccache gcc}
 objext_load_base_version
 
 command -v pahole >/dev/null || die "pahole not found (run 'make deps': package dwarves)"
-debian_config=$("$OBJEXT_REPO/tools/testing/objext/vm/deb-tool.sh" \
-	"$BASE_DEB_IMAGE_PACKAGE=$BASE_DEB_VERSION" "boot/config-${BASE_DEB_IMAGE_PACKAGE#linux-image-}" \
-	"$OBJEXT_BUILD/debs") || die "cannot get Debian's config from $BASE_DEB_IMAGE_PACKAGE $BASE_DEB_VERSION"
+debian_config=$(objext_base_image_file config) || die "cannot get Debian's config from $BASE_DEB_IMAGE_PACKAGE $BASE_DEB_VERSION"
 
 # Options for a quick, pahole-friendly single-object build.
 base_opts=(

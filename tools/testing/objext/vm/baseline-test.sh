@@ -42,10 +42,7 @@ OUT=$REPO/build/out-vm-base
 # shellcheck source=../../../../dev/lib.sh
 source "$REPO/dev/lib.sh"
 objext_load_base_version
-release=${BASE_DEB_IMAGE_PACKAGE#linux-image-}
-vmlinuz=$("$HERE/deb-tool.sh" "$BASE_DEB_IMAGE_PACKAGE=$BASE_DEB_VERSION" \
-	"boot/vmlinuz-$release" "$REPO/build/debs") ||
-	{ echo "0 passed, 1 failed"; exit 1; }
+vmlinuz=$(objext_base_image_file vmlinuz) || { echo "0 passed, 1 failed"; exit 1; }
 ROOT=${vmlinuz%/boot/*}
 SRC="Debian $BASE_DEB_IMAGE_PACKAGE $BASE_DEB_VERSION"
 

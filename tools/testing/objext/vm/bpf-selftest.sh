@@ -23,9 +23,7 @@ if [ "${1:-}" = --baseline ]; then
 	shift
 	# shellcheck source=../../../../dev/lib.sh
 	source "$REPO/dev/lib.sh"
-	objext_load_base_version
-	vmlinuz=$("$HERE/deb-tool.sh" "$BASE_DEB_IMAGE_PACKAGE=$BASE_DEB_VERSION" \
-		"boot/vmlinuz-${BASE_DEB_IMAGE_PACKAGE#linux-image-}" "$REPO/build/debs") ||
+	vmlinuz=$(objext_base_image_file vmlinuz) ||
 		{ echo "bpf-selftest: cannot get Debian's kernel" >&2; echo "0 passed, 1 failed"; exit 1; }
 	kernel=(--prebuilt "${vmlinuz%/boot/*}" --out "$REPO/build/out-vm-base" --retry-oops)
 fi
