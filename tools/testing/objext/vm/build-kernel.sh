@@ -25,7 +25,8 @@
 #      in the tree's Kconfig files must be in the final .config with that
 #      value, every "# CONFIG_X is not set" must be unset; symbols the tree
 #      does not define are reported and ignored (e.g. CONFIG_OBJEXT_KUNIT_TEST
-#      on a tree without objext)
+#      on a tree without objext, or at the series' first commit), except
+#      that a tree with lib/objext_kunit.c must define CONFIG_OBJEXT_KUNIT_TEST
 #   4. make bzImage with ccache (OBJEXT_KBUILD_CC in dev/lib.sh); reruns
 #      are incremental because kconfig only touches include/config/* for
 #      symbols that changed.
@@ -151,11 +152,12 @@ done < "$MERGED"
 
 if [ ${#absent[@]} -gt 0 ]; then
 	log "note: not defined by this tree (ignored): ${absent[*]}"
-	# A tree with objext must define its KUnit option: a renamed or lost
-	# Kconfig entry would otherwise silently drop the suite.
-	if [ -f "$SRC/lib/objext.c" ] &&
-		printf '%s\n' "${absent[@]}" | grep -qx CONFIG_OBJEXT_KUNIT_TEST; then
-		die "$SRC has lib/objext.c but no CONFIG_OBJEXT_KUNIT_TEST in its Kconfig"
+	# A tree with the KUnit suite must define its option: a renamed or
+	# lost Kconfig entry would otherwise silently drop the suite.  (Not
+	# lib/objext.c: the series' first commit adds the library alone.)
+	if [ -f "$SRC/lib/objext_kunit.c" ] &&
+		[[ " ${absent[*]} " == *" CONFIG_OBJEXT_KUNIT_TEST "* ]]; then
+		die "$SRC has lib/objext_kunit.c but no CONFIG_OBJEXT_KUNIT_TEST in its Kconfig"
 	fi
 fi
 if [ "$bad" -ne 0 ]; then
